@@ -1,0 +1,97 @@
+import { Command, CommanderError } from "commander";
+import { registerLintCommand } from "./commands/lint.js";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "./config/load.js";
+import type { JadaConfig } from "./config/schema.js";
+import { JadaCliError } from "./errors.js";
+import type { CliIo } from "./io.js";
+import { VERSION } from "./version.js";
+
+// Exit code for a bug in jada itself (sysexits' EX_SOFTWARE), distinct from findings (1) and
+// usage errors (2).
+const EXIT_INTERNAL = 70;
+
+/**
+ * Runs the `jada` CLI with `argv` (the arguments after the program name) and returns the exit
+ * code. Errors meant for users are printed as one clear message; only a bug prints a stack,
+ * and only with `JADA_DEBUG=1`.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2), {
+ *   stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(),
+ * });
+ * ```
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = createProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version "errors" are successes; every other one is a usage error.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof JadaCliError) {
+      io.stderr.write(`jada: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const detail = io.env["JADA_DEBUG"]
+      ? `\n${(error as Error)?.stack ?? String(error)}`
+      : " (run with JADA_DEBUG=1 for details)";
+    io.stderr.write(
+      `jada: internal error: ${(error as Error)?.message ?? String(error)}${detail}\n`,
+    );
+    return EXIT_INTERNAL;
+  }
+}
+
+/** Builds the `jada` command tree. */
+export function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command("jada")
+    .description(
+      "jada: the agent daemon and its operations (deploys, health, tokens), with nothing failing silently.",
+    )
+    .version(VERSION, "-V, --version", "print the version")
+    .helpOption("-h, --help", "show help")
+    .option(
+      "-c, --config <path>",
+      `config file (default: $JADA_CONFIG, else ./${DEFAULT_CONFIG_FILE} when present)`,
+    )
+    .showHelpAfterError("(run with --help for usage)")
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  program.addHelpText(
+    "after",
+    `
+Exit codes: 0 success, 1 findings or a failed check, 2 usage or configuration errors.
+Run 'jada <command> --help' for a command's options.`,
+  );
+
+  let config: Promise<JadaConfig> | undefined;
+  const getConfig = (): Promise<JadaConfig> => {
+    config ??= loadConfig({
+      flag: program.opts<{ config?: string }>().config,
+      env: io.env,
+      cwd: io.cwd,
+    }).then((loaded) => loaded.config);
+    return config;
+  };
+
+  registerLintCommand(program, io, getConfig, setExitCode);
+  // Subcommands share the program's output and error handling.
+  for (const command of program.commands) {
+    command
+      .exitOverride()
+      .configureOutput(program.configureOutput())
+      .showHelpAfterError("(run with --help for usage)");
+  }
+  return program;
+}
