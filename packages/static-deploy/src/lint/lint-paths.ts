@@ -126,6 +126,7 @@ export async function lintPaths(
     );
   }
 
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const errorCount = findings.filter((finding) => finding.severity === "error").length;
   const result: LintRunResult = {
     files: scanned,
