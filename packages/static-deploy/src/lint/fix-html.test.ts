@@ -18,7 +18,7 @@ const widget = [
   "</div>",
   "<!-- /jada:scope booking -->",
 ].join("\n");
-const before = '<html><head><script>var keep = {{ untouched }};</script></head><body>\n';
+const before = "<html><head><script>var keep = {{ untouched }};</script></head><body>\n";
 const after = "\n<p>{{ footer }}</p><script>function f(){if(a){b()}}</script></body></html>\n";
 const source = before + widget + after;
 
@@ -49,7 +49,8 @@ describe("fixHtml", () => {
   });
 
   it("refuses to change a file when a fixed script would still not parse", () => {
-    const broken = "<!-- jada:scope s --><script>var a = {{ b }}; var c = ;</script><!-- /jada:scope s -->";
+    const broken =
+      "<!-- jada:scope s --><script>var a = {{ b }}; var c = ;</script><!-- /jada:scope s -->";
     const result = fixHtml(broken, { scope: "s" });
     expect(result.output).toBe(broken);
     expect(result.fixed).toBe(0);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import Ajv from "ajv-draft-04";
+import type AjvDraft04 from "ajv-draft-04";
 import { describe, expect, it } from "vitest";
 import type { LintRunResult } from "../types.js";
 import { formatJson, formatSarif, formatStylish } from "./format.js";
@@ -15,11 +15,19 @@ const result: LintRunResult = {
   findings,
   errorCount: findings.filter((finding) => finding.severity === "error").length,
   warningCount: findings.filter((finding) => finding.severity === "warning").length,
-  skipped: [{ file: join(cwd, "bad.html"), reason: "invalid-utf8", message: "invalid UTF-8 at line 1 (byte 3)" }],
+  skipped: [
+    {
+      file: join(cwd, "bad.html"),
+      reason: "invalid-utf8",
+      message: "invalid UTF-8 at line 1 (byte 3)",
+    },
+  ],
 };
 
 // The official SARIF 2.1.0 schema (draft-04), as shipped by Microsoft's SARIF tooling.
 const require = createRequire(import.meta.url);
+// ajv-draft-04 is CommonJS; require() gives the class itself.
+const Ajv = require("ajv-draft-04") as typeof AjvDraft04.default;
 const sarifSchema = JSON.parse(
   readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"),
 );
@@ -48,12 +56,20 @@ describe("formatSarif", () => {
       uriBaseId: "%SRCROOT%",
     });
     expect(run.tool.driver.rules[first.ruleIndex].id).toBe(first.ruleId);
-    expect(first.locations[0].physicalLocation.region).toMatchObject({ startLine: 1, startColumn: 11 });
-    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toContain("invalid UTF-8");
+    expect(first.locations[0].physicalLocation.region).toMatchObject({
+      startLine: 1,
+      startColumn: 11,
+    });
+    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toContain(
+      "invalid UTF-8",
+    );
   });
 
   it("uses an absolute file URI for files outside the working directory", () => {
-    const outside = { ...result, findings: [{ ...(findings[0] as (typeof findings)[0]), file: "/elsewhere/a.html" }] };
+    const outside = {
+      ...result,
+      findings: [{ ...(findings[0] as (typeof findings)[0]), file: "/elsewhere/a.html" }],
+    };
     const log = JSON.parse(formatSarif(outside, { cwd }));
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
       uri: "file:///elsewhere/a.html",
@@ -64,10 +80,26 @@ describe("formatSarif", () => {
 describe("formatJson", () => {
   it("has the documented shape", () => {
     const json = JSON.parse(formatJson(result));
-    expect(Object.keys(json)).toEqual(["files", "findings", "errorCount", "warningCount", "skipped"]);
+    expect(Object.keys(json)).toEqual([
+      "files",
+      "findings",
+      "errorCount",
+      "warningCount",
+      "skipped",
+    ]);
     expect(json.files).toBe(3);
     expect(Object.keys(json.findings[0]).sort()).toEqual(
-      ["column", "endColumn", "endLine", "file", "line", "message", "ruleId", "severity", "snippet"].sort(),
+      [
+        "column",
+        "endColumn",
+        "endLine",
+        "file",
+        "line",
+        "message",
+        "ruleId",
+        "severity",
+        "snippet",
+      ].sort(),
     );
   });
 });

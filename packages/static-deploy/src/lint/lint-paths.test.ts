@@ -28,7 +28,10 @@ describe("lintPaths", () => {
     });
     const result = await lintPaths([root]);
     expect(result.files).toBe(2);
-    expect(result.findings.map((finding) => finding.file)).toEqual([join(root, "index.html"), join(root, "index.html")]);
+    expect(result.findings.map((finding) => finding.file)).toEqual([
+      join(root, "index.html"),
+      join(root, "index.html"),
+    ]);
     expect(result.errorCount).toBe(2);
     expect(result.warningCount).toBe(0);
   });
@@ -56,7 +59,11 @@ describe("lintPaths", () => {
   it("reports binary, invalid UTF-8 and broken-link files as skipped, and lints empty ones", async () => {
     const root = await site({
       "binary.html": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]),
-      "latin1.html": Buffer.concat([Buffer.from("<p>ok</p>\n<p>caf"), Buffer.from([0xe9]), Buffer.from("</p>")]),
+      "latin1.html": Buffer.concat([
+        Buffer.from("<p>ok</p>\n<p>caf"),
+        Buffer.from([0xe9]),
+        Buffer.from("</p>"),
+      ]),
       "empty.html": "",
     });
     await symlink(join(root, "missing.html"), join(root, "dangling.html"));
@@ -64,8 +71,16 @@ describe("lintPaths", () => {
     expect(result.files).toBe(1);
     expect(result.findings).toEqual([]);
     expect(result.skipped).toEqual([
-      { file: join(root, "binary.html"), reason: "binary", message: "binary file (contains NUL bytes)" },
-      { file: join(root, "dangling.html"), reason: "unreadable", message: "cannot read: broken symbolic link" },
+      {
+        file: join(root, "binary.html"),
+        reason: "binary",
+        message: "binary file (contains NUL bytes)",
+      },
+      {
+        file: join(root, "dangling.html"),
+        reason: "unreadable",
+        message: "cannot read: broken symbolic link",
+      },
       {
         file: join(root, "latin1.html"),
         reason: "invalid-utf8",
@@ -93,13 +108,18 @@ describe("lintPaths", () => {
     const root = await site({ "a.html": dirty, "b.html": clean });
     await expect(lintPaths([root], { scope: "booking" })).rejects.toMatchObject({
       code: "UNKNOWN_SCOPE",
-      message: 'unknown scope "booking": no <!-- jada:scope booking --> marker in any of the 2 files linted',
+      message:
+        'unknown scope "booking": no <!-- jada:scope booking --> marker in any of the 2 files linted',
     });
-    await expect(lintPaths([root], { scope: "#widget" })).rejects.toMatchObject({ code: "UNKNOWN_SCOPE" });
+    await expect(lintPaths([root], { scope: "#widget" })).rejects.toMatchObject({
+      code: "UNKNOWN_SCOPE",
+    });
   });
 
   it("fails on a scope marker that is never closed", async () => {
-    const root = await site({ "a.html": "<p>\n<!-- jada:scope booking -->\n<script>{{ x }}</script>" });
+    const root = await site({
+      "a.html": "<p>\n<!-- jada:scope booking -->\n<script>{{ x }}</script>",
+    });
     await expect(lintPaths([root], { scope: "booking" })).rejects.toMatchObject({
       code: "UNCLOSED_SCOPE",
       message: expect.stringContaining("a.html:2: <!-- jada:scope booking --> is never closed"),
@@ -108,7 +128,9 @@ describe("lintPaths", () => {
 
   it("rejects fix without scope and dry-run without fix", async () => {
     await expect(lintPaths(["."], { fix: true })).rejects.toBeInstanceOf(StaticDeployError);
-    await expect(lintPaths(["."], { dryRun: true })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(lintPaths(["."], { dryRun: true })).rejects.toMatchObject({
+      code: "INVALID_OPTION",
+    });
   });
 });
 
@@ -121,26 +143,41 @@ describe("lintPaths with fix", () => {
     await chmod(join(root, "a.html"), 0o640);
     const result = await lintPaths([root], { scope: "booking", fix: true, cwd: root });
     expect(result.fix).toMatchObject({ dryRun: false, occurrences: 2, refused: [] });
-    expect(result.fix?.files.map((file) => file.file)).toEqual([join(root, "a.html"), join(root, "b.html")]);
-    expect(await readFile(join(root, "a.html"), "utf8")).toBe(page("a").replace("{{ data }}", "{data}"));
+    expect(result.fix?.files.map((file) => file.file)).toEqual([
+      join(root, "a.html"),
+      join(root, "b.html"),
+    ]);
+    expect(await readFile(join(root, "a.html"), "utf8")).toBe(
+      page("a").replace("{{ data }}", "{data}"),
+    );
     expect((await stat(join(root, "a.html"))).mode & 0o777).toBe(0o640);
     expect(result.errorCount).toBe(0);
   });
 
   it("with dryRun, computes the diff and writes nothing", async () => {
     const root = await site({ "a.html": page("a") });
-    const result = await lintPaths([root], { scope: "booking", fix: true, dryRun: true, cwd: root });
+    const result = await lintPaths([root], {
+      scope: "booking",
+      fix: true,
+      dryRun: true,
+      cwd: root,
+    });
     expect(await readFile(join(root, "a.html"), "utf8")).toBe(page("a"));
-    expect(result.fix?.files[0]?.diff).toContain("-<script>var a = {{ data }};</script>\n+<script>var a = {data};</script>");
+    expect(result.fix?.files[0]?.diff).toContain(
+      "-<script>var a = {{ data }};</script>\n+<script>var a = {data};</script>",
+    );
     expect(result.fix?.files[0]?.diff).toContain("--- a/a.html");
     expect(result.errorCount).toBe(2); // still there: nothing was written
   });
 
   it("leaves a file alone when its fix is refused", async () => {
-    const broken = "<!-- jada:scope booking --><script>var a = {{ b }}; var c = ;</script><!-- /jada:scope booking -->";
+    const broken =
+      "<!-- jada:scope booking --><script>var a = {{ b }}; var c = ;</script><!-- /jada:scope booking -->";
     const root = await site({ "a.html": broken });
     const result = await lintPaths([root], { scope: "booking", fix: true });
-    expect(result.fix?.refused).toEqual([expect.objectContaining({ file: join(root, "a.html"), line: 1 })]);
+    expect(result.fix?.refused).toEqual([
+      expect.objectContaining({ file: join(root, "a.html"), line: 1 }),
+    ]);
     expect(await readFile(join(root, "a.html"), "utf8")).toBe(broken);
   });
 });

@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { JadaCliError } from "../errors.js";
+import { loadConfig } from "./load.js";
+import { configJsonSchema } from "./schema.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "jada-config-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function write(name: string, content: unknown): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+describe("loadConfig", () => {
+  it("uses built-in defaults when there is no file", async () => {
+    const loaded = await loadConfig({ env: {}, cwd: dir });
+    expect(loaded.source).toBe("built-in defaults");
+    expect(loaded.path).toBeUndefined();
+    expect(loaded.config.lint).toEqual({ extensions: ["html", "htm"], format: "stylish" });
+  });
+
+  it("reads ./jada.config.json, then JADA_CONFIG, then --config, each winning over the last", async () => {
+    await write("jada.config.json", { lint: { format: "json" } });
+    const fromEnv = await write("env.json", { lint: { format: "sarif" } });
+    const fromFlag = await write("flag.json", { lint: { maxWarnings: 3 } });
+
+    const byDefault = await loadConfig({ env: {}, cwd: dir });
+    expect([byDefault.source, byDefault.config.lint.format]).toEqual(["default file", "json"]);
+
+    const byEnv = await loadConfig({ env: { JADA_CONFIG: fromEnv }, cwd: dir });
+    expect([byEnv.source, byEnv.path, byEnv.config.lint.format]).toEqual([
+      "JADA_CONFIG",
+      fromEnv,
+      "sarif",
+    ]);
+
+    const byFlag = await loadConfig({ flag: "flag.json", env: { JADA_CONFIG: fromEnv }, cwd: dir });
+    expect([byFlag.source, byFlag.path, byFlag.config.lint.maxWarnings]).toEqual([
+      "--config",
+      fromFlag,
+      3,
+    ]);
+  });
+
+  it("fails when a named file does not exist", async () => {
+    await expect(loadConfig({ flag: "missing.json", env: {}, cwd: dir })).rejects.toMatchObject({
+      code: "CONFIG_NOT_FOUND",
+      message: "config file not found: missing.json (from --config)",
+    });
+    await expect(
+      loadConfig({ env: { JADA_CONFIG: "/nope.json" }, cwd: dir }),
+    ).rejects.toMatchObject({
+      code: "CONFIG_NOT_FOUND",
+      message: "config file not found: /nope.json (from JADA_CONFIG)",
+    });
+  });
+
+  it("names the file and the position of a JSON syntax error", async () => {
+    const path = await write("jada.config.json", '{\n  "lint": { "format": "json", }\n}');
+    const error = await loadConfig({ env: {}, cwd: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JadaCliError);
+    expect((error as JadaCliError).code).toBe("CONFIG_INVALID");
+    expect((error as JadaCliError).message).toMatch(
+      new RegExp(`^${path}: not valid JSON: .*line 2`),
+    );
+  });
+
+  it("names the file and every offending key", async () => {
+    const path = await write("jada.config.json", {
+      lint: { maxWarnings: "ten", format: "xml", extensions: ["html", "no spaces"] },
+      lnt: {},
+    });
+    const error = (await loadConfig({ env: {}, cwd: dir }).catch(
+      (e: unknown) => e,
+    )) as JadaCliError;
+    expect(error.code).toBe("CONFIG_INVALID");
+    const lines = error.message.split("\n");
+    expect(lines[0]).toBe(`${path}: invalid configuration`);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.trim().split(":")[0])
+        .sort(),
+    ).toEqual(["lint.extensions[1]", "lint.format", "lint.maxWarnings", "lnt"].sort());
+    expect(error.message).toContain("lnt: unknown key");
+  });
+
+  it("accepts the $schema key that editors use", async () => {
+    await write("jada.config.json", {
+      $schema: "./node_modules/@jada/daemon/jada.config.schema.json",
+    });
+    await expect(loadConfig({ env: {}, cwd: dir })).resolves.toMatchObject({
+      source: "default file",
+    });
+  });
+});
+
+describe("jada.config.schema.json", () => {
+  it("is generated from the zod schema (run `npm run schema -w @jada/daemon` after changing it)", async () => {
+    const committed = JSON.parse(
+      await readFile(new URL("../../jada.config.schema.json", import.meta.url), "utf8"),
+    );
+    expect(committed).toEqual(configJsonSchema());
+  });
+});
