@@ -13,10 +13,7 @@ import { collectFiles, DEFAULT_EXTENSIONS } from "./collect-files.js";
 import { fixHtml } from "./fix-html.js";
 import { LineIndex } from "./line-index.js";
 import { analyzeHtml, toFindings } from "./lint-html.js";
-import { readSource, type SourceRead } from "./read-source.js";
-
-// Reads run ahead of linting so the disk and the CPU work at the same time.
-const READ_AHEAD = 8;
+import { readSource } from "./read-source.js";
 
 /**
  * Lints files and directories for template braces and broken inline scripts, and optionally
@@ -62,18 +59,9 @@ export async function lintPaths(
   let scanned = 0;
   let scopeFound = false;
 
-  const reads: Promise<SourceRead>[] = [];
-  const startRead = (index: number): void => {
-    const file = files[index];
-    if (file !== undefined) reads[index] = readSource(file);
-  };
-  for (let index = 0; index < Math.min(READ_AHEAD, files.length); index++) startRead(index);
-
   for (let index = 0; index < files.length; index++) {
     const file = files[index] as string;
-    const read = await (reads[index] as Promise<SourceRead>);
-    delete reads[index];
-    startRead(index + READ_AHEAD);
+    const read = readSource(file);
     if ("skipped" in read) {
       skipped.push(read.skipped);
       continue;
