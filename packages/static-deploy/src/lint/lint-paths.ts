@@ -89,9 +89,7 @@ export async function lintPaths(
         fixedFiles.push({
           file,
           occurrences: result.fixed,
-          diff: createTwoFilesPatch(`a/${shown}`, `b/${shown}`, text, result.output, "", "", {
-            context: 3,
-          }),
+          diff: unifiedDiff(shown, text, result.output),
         });
         if (!dryRun) {
           await writeFileAtomic(file, result.output);
@@ -132,4 +130,10 @@ export async function lintPaths(
     };
   }
   return result;
+}
+
+// A unified diff as git shows it, without the "Index:" banner of the diff package.
+function unifiedDiff(file: string, before: string, after: string): string {
+  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
+  return patch.replace(/^=+\n/, "");
 }
