@@ -134,6 +134,8 @@ export async function lintPaths(
 
 // A unified diff as git shows it, without the "Index:" banner of the diff package.
 function unifiedDiff(file: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, "", "", { context: 3 });
+  const patch = createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, "", "", {
+    context: 3,
+  });
   return patch.replace(/^=+\n/, "");
 }
