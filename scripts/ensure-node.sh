@@ -25,7 +25,10 @@ _jada_node_ok() {
 
 _jada_ensure_node() {
   local prefix="${JADA_NODE_PREFIX:-/usr/local}"
-  export PATH="$prefix/bin:$PATH"
+  case ":$PATH:" in
+    *":$prefix/bin:"*) ;;
+    *) export PATH="$prefix/bin:$PATH" ;;
+  esac
   if ! _jada_node_ok; then
     echo "ensure-node: Node $(node --version 2>/dev/null || echo 'not found') is too old for jada's toolchain; installing node@24 into $prefix" >&2
     if ! npm install --global --prefix "$prefix" --no-fund --no-audit --loglevel=error node@24 >&2; then
