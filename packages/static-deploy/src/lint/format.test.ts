@@ -34,7 +34,12 @@ const sarifSchema = JSON.parse(
 
 describe("formatSarif", () => {
   it("produces valid SARIF 2.1.0", () => {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
+    const ajv = new Ajv({
+      allErrors: true,
+      strict: false,
+      unicodeRegExp: false,
+      validateFormats: false,
+    });
     const validate = ajv.compile(sarifSchema);
     const log = JSON.parse(formatSarif(result, { cwd, toolVersion: "1.2.3" }));
     const valid = validate(log);

@@ -110,28 +110,16 @@ function lintScript(source: string, script: ScriptBlock, findings: RawFinding[])
     if (content.trim() === "") return;
     const error = checkJsonSyntax(content);
     if (error !== undefined) {
-      const at = base + error.offset;
-      findings.push({
-        ruleId: "json/parse-error",
-        start: at,
-        end: Math.min(at + 1, script.contentEnd),
-        message: `${script.type ?? "JSON"} script is not valid JSON: ${error.message}`,
-        script,
-      });
+      const message = `${script.type ?? "JSON"} script is not valid JSON: ${error.message}`;
+      findings.push(syntaxFinding("json/parse-error", script, error.offset, message));
     }
     return;
   }
 
   const syntaxError = checkScriptSyntax(content, script.kind);
   if (syntaxError !== undefined) {
-    const at = base + syntaxError.offset;
-    findings.push({
-      ruleId: "script/parse-error",
-      start: at,
-      end: Math.min(at + 1, script.contentEnd),
-      message: `Inline ${script.kind === "module" ? "module " : ""}script does not parse: ${syntaxError.message}`,
-      script,
-    });
+    const message = `Inline ${script.kind === "module" ? "module " : ""}script does not parse: ${syntaxError.message}`;
+    findings.push(syntaxFinding("script/parse-error", script, syntaxError.offset, message));
   }
 
   if (!content.includes("{{")) return;
@@ -156,6 +144,17 @@ function lintScript(source: string, script: ScriptBlock, findings: RawFinding[])
       script,
     });
   }
+}
+
+// A parser's complaint, one character wide, at an offset of the script's content.
+function syntaxFinding(
+  ruleId: LintRuleId,
+  script: ScriptBlock,
+  offset: number,
+  message: string,
+): RawFinding {
+  const start = script.contentStart + offset;
+  return { ruleId, start, end: Math.min(start + 1, script.contentEnd), message, script };
 }
 
 function lintMarkup(source: string, range: Range, where: string, findings: RawFinding[]): void {
