@@ -1,0 +1,186 @@
+// The publish path, for real: every workspace package is published to a local Verdaccio, then a
+// fresh project outside the monorepo installs them from that registry only and uses them the
+// ways consumers do: ESM import, TypeScript types, require() from CommonJS, and the jada bin.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalRegistry, startRegistry } from "./registry.js";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+
+interface Workspace {
+  dir: string;
+  name: string;
+  version: string;
+}
+
+/** Every publishable workspace (not private), found the way npm finds them. */
+function publishableWorkspaces(): Workspace[] {
+  const found: Workspace[] = [];
+  for (const parent of ["packages", "apps"]) {
+    for (const entry of readdirSync(join(repo, parent))) {
+      const manifest = join(repo, parent, entry, "package.json");
+      if (!existsSync(manifest)) continue;
+      const pkg = JSON.parse(readFileSync(manifest, "utf8"));
+      if (!pkg.private) found.push({ dir: join(repo, parent, entry), name: pkg.name, version: pkg.version });
+    }
+  }
+  return found;
+}
+
+// The environment without the npm_config_* variables that `npm test` exports to its children:
+// the commands here must see only the configuration this test gives them.
+const baseEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_config_")),
+);
+
+function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }) {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd,
+    env: { ...baseEnv, ...options.env },
+    encoding: "utf8",
+    timeout: 240_000,
+  });
+  const output = `${result.stdout}\n${result.stderr}`;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${output}`);
+  }
+  return result.stdout;
+}
+
+const workspaces = publishableWorkspaces();
+let registry: LocalRegistry;
+let consumer: string;
+let npmEnv: Record<string, string>;
+
+beforeAll(async () => {
+  const upstream = run("npm", ["config", "get", "registry"], { cwd: repo }).trim() || "https://registry.npmjs.org/";
+  registry = await startRegistry(upstream);
+  consumer = await mkdtemp(join(tmpdir(), "jada-consumer-"));
+  // Only the registry's config and an empty cache: nothing can come from anywhere else.
+  npmEnv = {
+    npm_config_userconfig: registry.npmrc,
+    npm_config_cache: join(consumer, ".npm-cache"),
+    npm_config_registry: registry.url,
+  };
+  for (const workspace of workspaces) {
+    if (!existsSync(join(workspace.dir, "dist"))) throw new Error(`${workspace.name} is not built: run npm run build`);
+    run("npm", ["publish", "--ignore-scripts", "--registry", registry.url], { cwd: workspace.dir, env: npmEnv });
+  }
+  await writeFile(
+    join(consumer, "package.json"),
+    JSON.stringify({ name: "jada-consumer", version: "1.0.0", private: true }, null, 2),
+  );
+  const specs = workspaces.map((workspace) => `${workspace.name}@${workspace.version}`);
+  run("npm", ["install", "--no-audit", "--no-fund", ...specs], { cwd: consumer, env: npmEnv });
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  if (consumer) await rm(consumer, { recursive: true, force: true });
+});
+
+describe("publishing to a registry", () => {
+  it("publishes every package: static-deploy and the daemon at least", () => {
+    expect(workspaces.map((workspace) => workspace.name)).toEqual(
+      expect.arrayContaining(["@jada/static-deploy", "@jada/daemon"]),
+    );
+  });
+
+  it("installs everything from that registry and nowhere else", async () => {
+    const lock = JSON.parse(await readFile(join(consumer, "package-lock.json"), "utf8"));
+    const resolved = Object.entries(lock.packages as Record<string, { resolved?: string }>)
+      .filter(([path]) => path !== "")
+      .map(([path, entry]) => [path, entry.resolved ?? ""]);
+    expect(resolved.length).toBeGreaterThan(workspaces.length);
+    for (const [path, url] of resolved) expect({ path, url }).toEqual({ path, url: expect.stringContaining(registry.url) });
+    for (const workspace of workspaces) {
+      const installed = JSON.parse(
+        await readFile(join(consumer, "node_modules", workspace.name, "package.json"), "utf8"),
+      );
+      expect(installed.version).toBe(workspace.version);
+    }
+  });
+
+  it("works with ESM import", async () => {
+    await writeFile(
+      join(consumer, "esm.mjs"),
+      [
+        'import { lintHtml, LINT_RULES } from "@jada/static-deploy";',
+        'import { configSchema, VERSION } from "@jada/daemon";',
+        'const { findings } = lintHtml("<script>var a = {{ b }};</script>");',
+        "console.log(JSON.stringify({ rule: findings[0].ruleId, rules: LINT_RULES.length,",
+        "  version: VERSION, format: configSchema.parse({}).lint.format }));",
+      ].join("\n"),
+    );
+    const output = JSON.parse(run(process.execPath, ["esm.mjs"], { cwd: consumer }));
+    expect(output).toEqual({
+      rule: "brace/unrendered-in-script",
+      rules: 5,
+      version: workspaces.find((workspace) => workspace.name === "@jada/daemon")?.version,
+      format: "stylish",
+    });
+  });
+
+  it("works with require() from CommonJS", async () => {
+    await writeFile(
+      join(consumer, "cjs.cjs"),
+      [
+        'const { lintHtml } = require("@jada/static-deploy");',
+        'const { parseConfig } = require("@jada/daemon");',
+        'const { findings } = lintHtml("<p>{{ name }}</p>");',
+        'console.log(JSON.stringify([findings[0].ruleId, parseConfig({ lint: { maxWarnings: 2 } }, "x").lint.maxWarnings]));',
+      ].join("\n"),
+    );
+    const output = JSON.parse(run(process.execPath, ["cjs.cjs"], { cwd: consumer }));
+    expect(output).toEqual(["brace/unrendered-in-markup", 2]);
+  });
+
+  it("resolves the TypeScript types, and they are real types (not any)", async () => {
+    await writeFile(
+      join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2023",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ["consumer.mts"],
+      }),
+    );
+    await writeFile(
+      join(consumer, "consumer.mts"),
+      [
+        'import { type LintFinding, type LintRunResult, lintHtml, lintPaths, StaticDeployError } from "@jada/static-deploy";',
+        'import { type JadaConfig, loadConfig, main } from "@jada/daemon";',
+        "",
+        'const findings: LintFinding[] = lintHtml("<p>{{ a }}</p>", { scope: "#main" }).findings;',
+        "const first: number | undefined = findings[0]?.line;",
+        'const run: Promise<LintRunResult> = lintPaths(["site"], { fix: true, scope: "booking", dryRun: true });',
+        'const code: "PATH_NOT_FOUND" | string = new StaticDeployError("PATH_NOT_FOUND", "x").code;',
+        "const config: Promise<{ config: JadaConfig }> = loadConfig({ env: {}, cwd: \".\" });",
+        "const exit: Promise<number> = main([\"--version\"], { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: \".\" });",
+        "// @ts-expect-error: lintHtml takes a string",
+        "lintHtml(42);",
+        "// @ts-expect-error: severity is \"error\" | \"warning\"",
+        'const wrong: LintFinding["severity"] = "fatal";',
+        "export { first, run, code, config, exit, wrong };",
+      ].join("\n"),
+    );
+    run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer });
+  });
+
+  it("runs `npx jada --version` from the installed @jada/daemon", () => {
+    const output = run("npx", ["--no-install", "jada", "--version"], { cwd: consumer, env: npmEnv });
+    expect(output.trim()).toBe(workspaces.find((workspace) => workspace.name === "@jada/daemon")?.version);
+  });
+});
