@@ -27,7 +27,8 @@ function publishableWorkspaces(): Workspace[] {
       const manifest = join(repo, parent, entry, "package.json");
       if (!existsSync(manifest)) continue;
       const pkg = JSON.parse(readFileSync(manifest, "utf8"));
-      if (!pkg.private) found.push({ dir: join(repo, parent, entry), name: pkg.name, version: pkg.version });
+      if (!pkg.private)
+        found.push({ dir: join(repo, parent, entry), name: pkg.name, version: pkg.version });
     }
   }
   return found;
@@ -39,7 +40,11 @@ const baseEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_config_")),
 );
 
-function run(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }) {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+) {
   const result = spawnSync(command, args, {
     cwd: options.cwd,
     env: { ...baseEnv, ...options.env },
@@ -57,9 +62,12 @@ const workspaces = publishableWorkspaces();
 let registry: LocalRegistry;
 let consumer: string;
 let npmEnv: Record<string, string>;
+let dependedOn: Workspace[] = [];
 
 beforeAll(async () => {
-  const upstream = run("npm", ["config", "get", "registry"], { cwd: repo }).trim() || "https://registry.npmjs.org/";
+  const upstream =
+    run("npm", ["config", "get", "registry"], { cwd: repo }).trim() ||
+    "https://registry.npmjs.org/";
   registry = await startRegistry(upstream);
   consumer = await mkdtemp(join(tmpdir(), "jada-consumer-"));
   // Only the registry's config and an empty cache: nothing can come from anywhere else.
@@ -69,12 +77,26 @@ beforeAll(async () => {
     npm_config_registry: registry.url,
   };
   for (const workspace of workspaces) {
-    if (!existsSync(join(workspace.dir, "dist"))) throw new Error(`${workspace.name} is not built: run npm run build`);
-    run("npm", ["publish", "--ignore-scripts", "--registry", registry.url], { cwd: workspace.dir, env: npmEnv });
+    if (!existsSync(join(workspace.dir, "dist")))
+      throw new Error(`${workspace.name} is not built: run npm run build`);
+    run("npm", ["publish", "--ignore-scripts", "--registry", registry.url], {
+      cwd: workspace.dir,
+      env: npmEnv,
+    });
   }
   await writeFile(
     join(consumer, "package.json"),
     JSON.stringify({ name: "jada-consumer", version: "1.0.0", private: true }, null, 2),
+  );
+  // The daemon first, alone: the libraries it uses must arrive through its dependency ranges.
+  const daemon = workspaces.find((workspace) => workspace.name === "@jada/daemon");
+  if (daemon === undefined) throw new Error("@jada/daemon is not a publishable workspace");
+  run("npm", ["install", "--no-audit", "--no-fund", `${daemon.name}@${daemon.version}`], {
+    cwd: consumer,
+    env: npmEnv,
+  });
+  dependedOn = workspaces.filter((workspace) =>
+    existsSync(join(consumer, "node_modules", workspace.name)),
   );
   const specs = workspaces.map((workspace) => `${workspace.name}@${workspace.version}`);
   run("npm", ["install", "--no-audit", "--no-fund", ...specs], { cwd: consumer, env: npmEnv });
@@ -92,13 +114,34 @@ describe("publishing to a registry", () => {
     );
   });
 
+  it("declares internal dependencies as ranges that survive publishing", () => {
+    const names = new Set(workspaces.map((workspace) => workspace.name));
+    for (const workspace of workspaces) {
+      const pkg = JSON.parse(readFileSync(join(workspace.dir, "package.json"), "utf8"));
+      for (const [name, range] of Object.entries<string>(pkg.dependencies ?? {})) {
+        if (!names.has(name)) continue;
+        const target = workspaces.find((candidate) => candidate.name === name);
+        expect({ from: workspace.name, name, range }).toEqual({
+          from: workspace.name,
+          name,
+          range: `^${target?.version}`,
+        });
+      }
+    }
+    // And npm resolved them from the registry: installing the daemon alone brought its libraries.
+    expect(dependedOn.map((workspace) => workspace.name)).toEqual(
+      expect.arrayContaining(["@jada/daemon", "@jada/static-deploy"]),
+    );
+  });
+
   it("installs everything from that registry and nowhere else", async () => {
     const lock = JSON.parse(await readFile(join(consumer, "package-lock.json"), "utf8"));
     const resolved = Object.entries(lock.packages as Record<string, { resolved?: string }>)
       .filter(([path]) => path !== "")
       .map(([path, entry]) => [path, entry.resolved ?? ""]);
     expect(resolved.length).toBeGreaterThan(workspaces.length);
-    for (const [path, url] of resolved) expect({ path, url }).toEqual({ path, url: expect.stringContaining(registry.url) });
+    for (const [path, url] of resolved)
+      expect({ path, url }).toEqual({ path, url: expect.stringContaining(registry.url) });
     for (const workspace of workspaces) {
       const installed = JSON.parse(
         await readFile(join(consumer, "node_modules", workspace.name, "package.json"), "utf8"),
@@ -167,11 +210,11 @@ describe("publishing to a registry", () => {
         "const first: number | undefined = findings[0]?.line;",
         'const run: Promise<LintRunResult> = lintPaths(["site"], { fix: true, scope: "booking", dryRun: true });',
         'const code: "PATH_NOT_FOUND" | string = new StaticDeployError("PATH_NOT_FOUND", "x").code;',
-        "const config: Promise<{ config: JadaConfig }> = loadConfig({ env: {}, cwd: \".\" });",
-        "const exit: Promise<number> = main([\"--version\"], { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: \".\" });",
+        'const config: Promise<{ config: JadaConfig }> = loadConfig({ env: {}, cwd: "." });',
+        'const exit: Promise<number> = main(["--version"], { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, cwd: "." });',
         "// @ts-expect-error: lintHtml takes a string",
         "lintHtml(42);",
-        "// @ts-expect-error: severity is \"error\" | \"warning\"",
+        '// @ts-expect-error: severity is "error" | "warning"',
         'const wrong: LintFinding["severity"] = "fatal";',
         "export { first, run, code, config, exit, wrong };",
       ].join("\n"),
@@ -180,7 +223,12 @@ describe("publishing to a registry", () => {
   });
 
   it("runs `npx jada --version` from the installed @jada/daemon", () => {
-    const output = run("npx", ["--no-install", "jada", "--version"], { cwd: consumer, env: npmEnv });
-    expect(output.trim()).toBe(workspaces.find((workspace) => workspace.name === "@jada/daemon")?.version);
+    const output = run("npx", ["--no-install", "jada", "--version"], {
+      cwd: consumer,
+      env: npmEnv,
+    });
+    expect(output.trim()).toBe(
+      workspaces.find((workspace) => workspace.name === "@jada/daemon")?.version,
+    );
   });
 });

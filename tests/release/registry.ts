@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const verdaccioBin = fileURLToPath(new URL("../../node_modules/verdaccio/bin/verdaccio", import.meta.url));
+const verdaccioBin = fileURLToPath(
+  new URL("../../node_modules/verdaccio/bin/verdaccio", import.meta.url),
+);
 
 /** A running registry: its URL, an auth token for publishing, and how to stop it. */
 export interface LocalRegistry {
@@ -68,9 +70,13 @@ export async function startRegistry(upstream: string): Promise<LocalRegistry> {
   );
 
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, [verdaccioBin, "--config", config, "--listen", `127.0.0.1:${port}`], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [verdaccioBin, "--config", config, "--listen", `127.0.0.1:${port}`],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   child.stdout?.on("data", (chunk) => {
     output += chunk;
   });
@@ -91,13 +97,15 @@ export async function startRegistry(upstream: string): Promise<LocalRegistry> {
   try {
     const deadline = Date.now() + 30_000;
     while (true) {
-      if (child.exitCode !== null) throw new Error(`verdaccio exited with ${child.exitCode}:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`verdaccio exited with ${child.exitCode}:\n${output}`);
       const ready = await fetch(`${url}-/ping`).then(
         (response) => response.ok,
         () => false,
       );
       if (ready) break;
-      if (Date.now() > deadline) throw new Error(`verdaccio did not answer on ${url} within 30 s:\n${output}`);
+      if (Date.now() > deadline)
+        throw new Error(`verdaccio did not answer on ${url} within 30 s:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
 
@@ -108,12 +116,18 @@ export async function startRegistry(upstream: string): Promise<LocalRegistry> {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ name, password: `pw-${Math.random().toString(36).slice(2)}` }),
     });
-    if (!response.ok) throw new Error(`could not create a registry user: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(
+        `could not create a registry user: ${response.status} ${await response.text()}`,
+      );
     const { token } = (await response.json()) as { token: string };
 
     const npmrc = join(dir, "npmrc");
     const host = url.replace(/^http:/, "");
-    await writeFile(npmrc, `registry=${url}\n${host}:_authToken=${token}\nfund=false\naudit=false\nupdate-notifier=false\n`);
+    await writeFile(
+      npmrc,
+      `registry=${url}\n${host}:_authToken=${token}\nfund=false\naudit=false\nupdate-notifier=false\n`,
+    );
     return { url, token, pid, npmrc, log: () => output, stop };
   } catch (error) {
     await stop();
