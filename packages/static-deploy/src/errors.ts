@@ -9,6 +9,16 @@
  * - `UNCLOSED_SCOPE`: a `<!-- jada:scope NAME -->` marker has no matching closing marker.
  * - `FIX_NEEDS_SCOPE`: `fix` was asked for without a scope, which would touch a whole page.
  * - `INVALID_OPTION`: an option has a value the library cannot use.
+ * - `SITE_INVALID`: a site directory is missing, empty, or has a link that leaves it.
+ * - `BUCKET_NOT_FOUND`: the target bucket does not exist.
+ * - `ACCESS_DENIED`: the credentials may not do what the deploy needs.
+ * - `CREDENTIALS_MISSING`: no AWS credentials were found.
+ * - `CONFLICT`: a distribution changed between reading and updating it (`If-Match`).
+ * - `NO_RELEASE`: there is no release to roll back to (or the named one does not exist).
+ * - `GATE_FAILED`: a promote gate (lint or smoke check) failed; production was not touched.
+ * - `TOO_MANY_INVALIDATIONS`: CloudFront's limit of invalidations in progress; retried, then this.
+ * - `INVALIDATION_FAILED`: CloudFront refused or never finished an invalidation.
+ * - `REMOTE_FAILED`: S3 or CloudFront failed in a way not listed above.
  */
 export type StaticDeployErrorCode =
   | "PATH_NOT_FOUND"
@@ -17,7 +27,17 @@ export type StaticDeployErrorCode =
   | "UNKNOWN_SCOPE"
   | "UNCLOSED_SCOPE"
   | "FIX_NEEDS_SCOPE"
-  | "INVALID_OPTION";
+  | "INVALID_OPTION"
+  | "SITE_INVALID"
+  | "BUCKET_NOT_FOUND"
+  | "ACCESS_DENIED"
+  | "CREDENTIALS_MISSING"
+  | "CONFLICT"
+  | "NO_RELEASE"
+  | "GATE_FAILED"
+  | "TOO_MANY_INVALIDATIONS"
+  | "INVALIDATION_FAILED"
+  | "REMOTE_FAILED";
 
 /**
  * The one error type thrown by `@jada/static-deploy`. Messages are written for the person at

@@ -131,3 +131,89 @@ export interface LintRunResult {
     refused: RefusedFix[];
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Deploy: ports. The core calls these interfaces; adapters (`@jada/static-deploy/aws`) implement
+// them over the AWS SDK, and tests point the real SDK clients at a loopback S3/CloudFront.
+
+/** An object as a bucket listing shows it. */
+export interface RemoteObject {
+  key: string;
+  size: number;
+  /** The ETag without quotes. A plain MD5 for single-part, unencrypted (or SSE-S3) uploads. */
+  etag: string;
+}
+
+/** What a HEAD tells beyond the listing: the metadata that the deploy controls. */
+export interface RemoteObjectDetails {
+  contentType: string | undefined;
+  cacheControl: string | undefined;
+  /** The `md5` metadata key every jada upload writes (hex). */
+  md5: string | undefined;
+}
+
+/** The headers and metadata written with an object. */
+export interface ObjectMetadata {
+  contentType: string;
+  cacheControl: string;
+  /** Hex MD5 of the content, stored as `x-amz-meta-md5`. */
+  md5: string;
+}
+
+/**
+ * Port: a bucket of objects (S3). Keys are full keys, prefix included. Implementations retry
+ * throttling and 5xx themselves (the AWS SDK client does, configured with `maxAttempts`).
+ */
+export interface ObjectStore {
+  /** Every object under `prefix`, following pagination. */
+  list(prefix: string): AsyncIterable<RemoteObject>;
+  /** The object's metadata, or `undefined` when it does not exist. */
+  head(key: string): Promise<RemoteObjectDetails | undefined>;
+  /** Uploads a local file (multipart when large). */
+  putFile(key: string, file: string, size: number, metadata: ObjectMetadata): Promise<void>;
+  /** Writes a small text object (release records). */
+  putText(key: string, text: string, contentType: string): Promise<void>;
+  /** Reads a small text object, or `undefined` when it does not exist. */
+  getText(key: string): Promise<string | undefined>;
+  /** Server-side copy within the bucket, replacing the metadata. */
+  copy(sourceKey: string, key: string, metadata: ObjectMetadata): Promise<void>;
+  /** Deletes keys (batched by the implementation). */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+/** The state of a CDN invalidation. */
+export interface InvalidationStatus {
+  id: string;
+  /** As the CDN says it (`InProgress`, `Completed`; moto says `COMPLETED`). */
+  status: string;
+}
+
+/** A distribution's origin path, with the version tag needed to change it safely. */
+export interface OriginPathState {
+  /** `""` or a path starting with `/`. */
+  originPath: string;
+  /** Opaque version (CloudFront's ETag), passed back as `If-Match`. */
+  version: string;
+}
+
+/** Port: a CDN in front of the bucket (CloudFront). */
+export interface Cdn {
+  /** Starts an invalidation. `callerReference` makes a retried request idempotent. */
+  invalidate(
+    distributionId: string,
+    paths: readonly string[],
+    callerReference: string,
+  ): Promise<InvalidationStatus>;
+  getInvalidation(distributionId: string, invalidationId: string): Promise<InvalidationStatus>;
+  /** The origin path of the distribution's (single, or first S3) origin. */
+  getOriginPath(distributionId: string): Promise<OriginPathState>;
+  /**
+   * Changes the origin path, only if the distribution is still at `expectedVersion`.
+   * @throws {StaticDeployError} `CONFLICT` when someone else changed it in between.
+   */
+  setOriginPath(
+    distributionId: string,
+    originPath: string,
+    expectedVersion: string,
+  ): Promise<OriginPathState>;
+}
