@@ -25,3 +25,10 @@ export async function mapConcurrent<T, R>(
   if (failure !== undefined) throw failure.error;
   return results;
 }
+
+/** Gathers an async iterable (a paginated listing) into an array. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}

@@ -12,7 +12,7 @@
  */
 
 export { writeFileAtomic } from "./atomic-write.js";
-export { mapConcurrent } from "./concurrency.js";
+export { collect, mapConcurrent } from "./concurrency.js";
 export { type ApplyOptions, applyPlan, type DeployProgress } from "./deploy/apply.js";
 export {
   type CacheRule,
@@ -54,7 +54,8 @@ export {
   releasePrefix,
   rollback,
 } from "./deploy/releases.js";
-export { readSiteFiles, type SiteFile } from "./deploy/site-files.js";
+export { md5Of, readSiteFiles, type SiteFile } from "./deploy/site-files.js";
+export { pageUrl, type SmokeCheckOptions, type SmokeFailure, smokeCheck } from "./deploy/smoke.js";
 export { isStaticDeployError, StaticDeployError, type StaticDeployErrorCode } from "./errors.js";
 export { DEFAULT_EXTENSIONS } from "./lint/collect-files.js";
 export { applyEdits, fixHtml } from "./lint/fix-html.js";

@@ -83,7 +83,7 @@ describe.skipIf(endpoint === undefined)("deploySite against moto", () => {
     expect(result.unchanged).toBe(0);
     expect(result.release).toMatch(/^\d{8}T\d{6}Z-3f9a2c1$/);
     expect(await keys(s3, bucket)).toEqual(
-      [...Object.keys(baseSite), `.jada/releases/${result.release}.json`].sort(),
+      [...Object.keys(baseSite), `.jada/releases/staging/${result.release}.json`].sort(),
     );
 
     const html = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "index.html" }));
@@ -226,7 +226,7 @@ describe.skipIf(endpoint === undefined)("deploySite against moto", () => {
     );
     expect(await firstIndex.Body?.transformToString()).toBe(baseSite["index.html"]);
 
-    const records = await listReleases(store, "");
+    const records = await listReleases(store, "", "staging");
     expect(records.map((record) => record.id)).toEqual([second.release, first.release]);
     expect(records[0]).toMatchObject({
       mode: "atomic",
@@ -235,20 +235,36 @@ describe.skipIf(endpoint === undefined)("deploySite against moto", () => {
       files: Object.keys(baseSite).length,
     });
 
-    const back = await rollback({ store, cdn, distributionId, prefix: "" });
+    const back = await rollback({ store, cdn, distributionId, prefix: "", stage: "staging" });
     expect(back).toEqual({
       from: second.release,
       to: first.release,
       originPath: `/releases/${first.release}`,
     });
     expect(await originPath()).toBe(`/releases/${first.release}`);
-    await expect(rollback({ store, cdn, distributionId, prefix: "" })).rejects.toMatchObject({
+    await expect(
+      rollback({ store, cdn, distributionId, prefix: "", stage: "staging" }),
+    ).rejects.toMatchObject({
       code: "NO_RELEASE",
     });
-    const named = await rollback({ store, cdn, distributionId, prefix: "", to: second.release });
+    const named = await rollback({
+      store,
+      cdn,
+      distributionId,
+      prefix: "",
+      stage: "staging",
+      to: second.release,
+    });
     expect(named.to).toBe(second.release);
     await expect(
-      rollback({ store, cdn, distributionId, prefix: "", to: "20200101T000000Z-nothere" }),
+      rollback({
+        store,
+        cdn,
+        distributionId,
+        prefix: "",
+        stage: "staging",
+        to: "20200101T000000Z-nothere",
+      }),
     ).rejects.toMatchObject({
       code: "NO_RELEASE",
     });

@@ -1,3 +1,4 @@
+import { collect } from "../concurrency.js";
 import { StaticDeployError } from "../errors.js";
 import type { Cdn, ObjectStore, RemoteObject } from "../types.js";
 import { applyPlan, type DeployProgress } from "./apply.js";
@@ -228,10 +229,4 @@ export async function deploySite(options: DeploySiteOptions): Promise<DeployResu
   };
   await writeRecord(options.store, prefix, record);
   return result;
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

@@ -1,7 +1,11 @@
 import { StaticDeployError } from "../errors.js";
 import type { Cdn, ObjectStore } from "../types.js";
 
-/** What jada keeps about each release, in the bucket under `<prefix>.jada/releases/<id>.json`. */
+/**
+ * What jada keeps about each release, in the bucket under
+ * `<prefix>.jada/releases/<stage>/<id>.json` (per stage: staging and production may share a
+ * bucket, and a promoted release keeps its id).
+ */
 export interface ReleaseRecord {
   id: string;
   site: string;
@@ -74,16 +78,20 @@ export async function writeRecord(
   record: ReleaseRecord,
 ): Promise<void> {
   await store.putText(
-    `${prefix}${RECORDS_DIR}${record.id}.json`,
+    `${prefix}${RECORDS_DIR}${record.stage}/${record.id}.json`,
     `${JSON.stringify(record, null, 2)}\n`,
     "application/json",
   );
 }
 
-/** Every release record of a target, newest first. Unreadable records are skipped, not fatal. */
-export async function listReleases(store: ObjectStore, prefix: string): Promise<ReleaseRecord[]> {
+/** Every release record of a stage, newest first. Unreadable records are skipped, not fatal. */
+export async function listReleases(
+  store: ObjectStore,
+  prefix: string,
+  stage: string,
+): Promise<ReleaseRecord[]> {
   const keys: string[] = [];
-  for await (const object of store.list(`${prefix}${RECORDS_DIR}`)) {
+  for await (const object of store.list(`${prefix}${RECORDS_DIR}${stage}/`)) {
     if (object.key.endsWith(".json")) keys.push(object.key);
   }
   const records: ReleaseRecord[] = [];
@@ -107,6 +115,8 @@ export interface RollbackOptions {
   cdn: Cdn;
   distributionId: string;
   prefix: string;
+  /** The stage whose history is used (`production`). */
+  stage: string;
   /** Release to go back to; default: the one before the live release. */
   to?: string | undefined;
 }
@@ -129,7 +139,9 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const { store, cdn, distributionId, prefix } = options;
   const current = await cdn.getOriginPath(distributionId);
   const live = releaseIdOf(current.originPath, prefix);
-  const records = (await listReleases(store, prefix)).filter((record) => record.mode === "atomic");
+  const records = (await listReleases(store, prefix, options.stage)).filter(
+    (record) => record.mode === "atomic",
+  );
   let target: string | undefined = options.to;
   if (target === undefined) {
     const index = records.findIndex((record) => record.id === live);
