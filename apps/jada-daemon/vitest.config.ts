@@ -4,5 +4,6 @@ export default defineProject({
   test: {
     name: "daemon",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    globalSetup: ["./test/moto-setup.ts"],
   },
 });

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
+import { registerDeployCommands } from "./commands/deploy.js";
 import { registerLintCommand } from "./commands/lint.js";
-import { DEFAULT_CONFIG_FILE, loadConfig } from "./config/load.js";
-import type { JadaConfig } from "./config/schema.js";
+import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from "./config/load.js";
 import { JadaCliError } from "./errors.js";
 import type { CliIo } from "./io.js";
 import { VERSION } from "./version.js";
@@ -75,17 +75,18 @@ Exit codes: 0 success, 1 findings or a failed check, 2 usage or configuration er
 Run 'jada <command> --help' for a command's options.`,
   );
 
-  let config: Promise<JadaConfig> | undefined;
-  const getConfig = (): Promise<JadaConfig> => {
+  let config: Promise<LoadedConfig> | undefined;
+  const getConfig = (): Promise<LoadedConfig> => {
     config ??= loadConfig({
       flag: program.opts<{ config?: string }>().config,
       env: io.env,
       cwd: io.cwd,
-    }).then((loaded) => loaded.config);
+    });
     return config;
   };
 
   registerLintCommand(program, io, getConfig, setExitCode);
+  registerDeployCommands(program, io, getConfig, setExitCode);
   // Subcommands share the program's output and error handling.
   for (const command of program.commands) {
     command

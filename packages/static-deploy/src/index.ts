@@ -43,6 +43,12 @@ export {
   planDeploy,
 } from "./deploy/plan.js";
 export {
+  type PromoteOptions,
+  type PromoteResult,
+  type PromoteStage,
+  promoteSite,
+} from "./deploy/promote.js";
+export {
   listReleases,
   newReleaseId,
   normalizePrefix,

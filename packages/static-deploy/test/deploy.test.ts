@@ -13,8 +13,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createCloudFrontCdn, createS3ObjectStore } from "../src/adapters/aws.js";
 import { deploySite } from "../src/deploy/deploy.js";
 import { listReleases, rollback } from "../src/deploy/releases.js";
+import { startFaultProxy } from "../src/testing/fault-proxy.js";
 import { cloudFrontClient, motoEndpoint, newBucket, newDistribution, s3Client } from "./aws.js";
-import { startFaultProxy } from "./fault-proxy.js";
 import { tempDir } from "./helpers.js";
 
 const endpoint = motoEndpoint();

@@ -10,6 +10,7 @@ import {
   lintPaths,
 } from "@jada/static-deploy";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import type { LoadedConfig } from "../config/load.js";
 import type { JadaConfig } from "../config/schema.js";
 import { JadaCliError } from "../errors.js";
 import { type CliIo, useColor } from "../io.js";
@@ -33,7 +34,7 @@ export const LINT_EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 export function registerLintCommand(
   program: Command,
   io: CliIo,
-  getConfig: () => Promise<JadaConfig>,
+  getConfig: () => Promise<LoadedConfig>,
   setExitCode: (code: number) => void,
 ): void {
   const rules = LINT_RULES.map(
@@ -82,7 +83,7 @@ Examples:
   jada lint --scope '#booking-widget' --fix site/index.html`,
     )
     .action(async (paths: string[], options: LintOptions) => {
-      setExitCode(await runLint(paths, options, io, await getConfig()));
+      setExitCode(await runLint(paths, options, io, (await getConfig()).config));
     });
 }
 

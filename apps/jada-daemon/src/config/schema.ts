@@ -25,6 +25,94 @@ export const lintConfigSchema = z
   })
   .describe("Defaults of `jada lint` (the template-brace lint).");
 
+/** Where one stage of a site is served from. */
+export const targetSchema = z
+  .strictObject({
+    bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)",
+      )
+      .describe("S3 bucket."),
+    prefix: z.string().default("").describe("Key prefix in the bucket (empty: the whole bucket)."),
+    distributionId: z
+      .string()
+      .regex(/^[A-Z0-9]+$/, "a CloudFront distribution id such as E2QWRUHAPOMQZL")
+      .optional()
+      .describe("CloudFront distribution in front of the bucket (required in atomic mode)."),
+    url: z.url().optional().describe("Public URL of this stage, for the smoke check of a promote."),
+  })
+  .describe("A stage of a site: where it is served from.");
+
+/** `sites.<name>`: one static site and its stages. */
+export const siteSchema = z
+  .strictObject({
+    dir: z.string().min(1).describe("Local directory of the built site, relative to this file."),
+    mode: z
+      .enum(["atomic", "sync"])
+      .default("atomic")
+      .describe(
+        "atomic: each release under releases/<id>/, then one origin switch (recommended); sync: objects changed in place.",
+      ),
+    staging: targetSchema.optional(),
+    production: targetSchema,
+    cache: z
+      .array(
+        z.strictObject({
+          match: z.string().min(1).describe("Glob over paths in the site (assets/**, *.html)."),
+          cacheControl: z.string().min(1).describe("Cache-Control header for matching files."),
+        }),
+      )
+      .default([])
+      .describe(
+        "Cache-Control rules, first match wins, before the defaults (HTML revalidates; fingerprinted assets are immutable).",
+      ),
+    lintScope: z
+      .string()
+      .optional()
+      .describe("Scope of the lint gate of a promote (a marker name or #id)."),
+    invalidation: z
+      .strictObject({
+        maxPaths: z
+          .number()
+          .int()
+          .min(1)
+          .max(3000)
+          .default(100)
+          .describe("More changed paths than this are invalidated as /*."),
+        wait: z.boolean().default(true).describe("Wait for invalidations to complete."),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(900)
+          .describe("How long to wait for an invalidation."),
+      })
+      .prefault({}),
+    concurrency: z.number().int().min(1).max(64).default(16).describe("Parallel S3 requests."),
+  })
+  .describe("A static site deployed to S3 + CloudFront.");
+
+/** `aws`: only what the default provider chain cannot say. */
+export const awsConfigSchema = z
+  .strictObject({
+    region: z
+      .string()
+      .optional()
+      .describe("Region of the buckets (default: AWS_REGION / the profile's)."),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(6)
+      .describe("Attempts per request (throttling and 5xx are retried)."),
+  })
+  .describe(
+    "AWS clients. Credentials come from the default provider chain; endpoints from AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_CLOUDFRONT.",
+  );
+
 /**
  * The whole `jada.config.json`. Every capability adds its own section here; unknown keys are
  * errors, so a typo never silently falls back to a default.
@@ -33,8 +121,23 @@ export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Path or URL of this file's JSON Schema, for editors."),
     lint: lintConfigSchema.prefault({}),
+    sites: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]*$/, "a site name: lowercase letters, digits, dots, hyphens"),
+        siteSchema,
+      )
+      .default({})
+      .describe("Static sites, by name (jada deploy NAME)."),
+    aws: awsConfigSchema.prefault({}),
   })
   .describe("Configuration of jada: the daemon and the `jada` CLI.");
+
+/** A site's configuration, validated. */
+export type SiteConfig = z.output<typeof siteSchema>;
+/** A stage's target, validated. */
+export type TargetConfig = z.output<typeof targetSchema>;
 
 /** The validated configuration, with every default filled in. */
 export type JadaConfig = z.output<typeof configSchema>;

@@ -1,0 +1,28 @@
+// Vitest global setup: moto_server (S3 and CloudFront emulator) on 127.0.0.1 for the tests of
+// `jada deploy`. Missing moto fails the run when CI=true; locally those tests skip, saying why.
+import { hasMotoServer, type MotoServer, startMotoServer } from "@jada/static-deploy/testing";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    motoEndpoint: string | undefined;
+  }
+}
+
+let moto: MotoServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  if (!hasMotoServer()) {
+    const message = "moto_server (the S3/CloudFront emulator) is not on PATH";
+    if (process.env["CI"] === "true") throw new Error(`${message}: the deploy tests need it in CI`);
+    console.warn(`\n[${project.name}] ${message}: skipping the tests against moto\n`);
+    project.provide("motoEndpoint", undefined);
+    return;
+  }
+  moto = await startMotoServer();
+  project.provide("motoEndpoint", moto.endpoint);
+}
+
+export async function teardown(): Promise<void> {
+  await moto?.stop();
+}
