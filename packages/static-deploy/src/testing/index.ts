@@ -1,9 +1,17 @@
 /**
  * `@jada/static-deploy/testing`: real peers for tests of code that deploys, for this package and
- * its users: a moto server (S3 and CloudFront emulator) and a fault-injecting proxy to put in
- * front of it (503 SlowDown, 403 AccessDenied) to test retries and errors with the real SDK.
+ * its users: a moto server (S3 and CloudFront emulator), a fault-injecting proxy to put in front
+ * of it (503 SlowDown, 403 AccessDenied) to test retries and errors with the real SDK, and a
+ * loopback CloudFront fake that enforces `If-Match` and spells statuses as AWS does (moto does
+ * neither).
  *
  * @packageDocumentation
  */
+
+export {
+  type CloudFrontFake,
+  type CloudFrontFakeOptions,
+  startCloudFrontFake,
+} from "./cloudfront-fake.js";
 export { type Fault, type FaultProxy, startFaultProxy } from "./fault-proxy.js";
 export { freePort, hasMotoServer, type MotoServer, startMotoServer } from "./moto.js";
