@@ -142,6 +142,8 @@ export interface RemoteObject {
   size: number;
   /** The ETag without quotes. A plain MD5 for single-part, unencrypted (or SSE-S3) uploads. */
   etag: string;
+  /** ISO 8601; any write to the object (a copy too) changes it. */
+  lastModified?: string | undefined;
 }
 
 /** What a HEAD tells beyond the listing: the metadata that the deploy controls. */
@@ -150,6 +152,9 @@ export interface RemoteObjectDetails {
   cacheControl: string | undefined;
   /** The `md5` metadata key every jada upload writes (hex). */
   md5: string | undefined;
+  /** As in a listing: the ETag without quotes, and LastModified as ISO 8601. */
+  etag?: string | undefined;
+  lastModified?: string | undefined;
 }
 
 /** The headers and metadata written with an object. */

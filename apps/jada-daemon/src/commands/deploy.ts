@@ -52,6 +52,10 @@ export function registerDeployCommands(
     )
     .option("--dry-run", "print the plan, change nothing")
     .option("--delete", "sync mode: delete remote files that are not in the site (after uploading)")
+    .option(
+      "--verify",
+      "sync mode: check every object's metadata with a HEAD, not the last deploy's manifest",
+    )
     .option("--no-wait", "do not wait for the CloudFront invalidation to complete")
     .option("--json", "print the result as JSON")
     .addHelpText(
@@ -96,6 +100,7 @@ interface DeployOptions {
   promote?: boolean;
   dryRun?: boolean;
   delete?: boolean;
+  verify?: boolean;
   wait: boolean;
   json?: boolean;
 }
@@ -236,6 +241,7 @@ async function runDeploy(
         target,
         store: createS3ObjectStore(clients.s3, target.bucket),
         delete: options.delete,
+        verify: options.verify,
         dryRun: options.dryRun,
       }),
     );
@@ -251,6 +257,13 @@ async function runDeploy(
 }
 
 function describeDeploy(result: DeployResult): string {
+  if (result.upToDate) {
+    const extra =
+      result.extraneous.length > 0
+        ? `\n  ${result.extraneous.length} remote files are not in the site; --delete removes them`
+        : "";
+    return `${result.site} ${result.stage} is up to date (release ${result.release}, ${result.unchanged} files); nothing to do${extra}\n`;
+  }
   const lines: string[] = [];
   const verb = result.dryRun ? "would deploy" : "deployed";
   lines.push(

@@ -75,6 +75,7 @@ export function createS3ObjectStore(
               key: object.Key,
               size: object.Size ?? 0,
               etag: (object.ETag ?? "").replace(/"/g, "").toLowerCase(),
+              lastModified: object.LastModified?.toISOString(),
             };
             yield remote;
           }
@@ -91,6 +92,8 @@ export function createS3ObjectStore(
           contentType: result.ContentType,
           cacheControl: result.CacheControl,
           md5: result.Metadata?.["md5"],
+          etag: (result.ETag ?? "").replace(/"/g, "").toLowerCase(),
+          lastModified: result.LastModified?.toISOString(),
         };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;

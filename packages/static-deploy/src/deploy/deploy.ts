@@ -1,9 +1,17 @@
-import { collect } from "../concurrency.js";
+import { collect, mapConcurrent } from "../concurrency.js";
 import { StaticDeployError } from "../errors.js";
 import type { Cdn, ObjectStore, RemoteObject } from "../types.js";
 import { applyPlan, type DeployProgress } from "./apply.js";
 import { type CacheRule, cacheControlResolver } from "./cache-control.js";
+import { contentTypeFor } from "./content-type.js";
 import { invalidate, invalidationPaths } from "./invalidation.js";
+import {
+  buildManifest,
+  MANIFEST_PATH,
+  type Manifest,
+  readManifest,
+  sameManifest,
+} from "./manifest.js";
 import { type DeployPlan, planDeploy } from "./plan.js";
 import {
   newReleaseId,
@@ -44,6 +52,11 @@ export interface DeploySiteOptions {
   delete?: boolean | undefined;
   /** Compute and return the plan; change nothing. */
   dryRun?: boolean | undefined;
+  /**
+   * Sync mode: check every object's metadata with a HEAD instead of trusting the manifest of the
+   * last deploy (which cannot see a change made within the same second as that deploy).
+   */
+  verify?: boolean | undefined;
   /** Parallel requests (default 16). */
   concurrency?: number | undefined;
   /** More changed paths than this are invalidated as `/*` (default 100). */
@@ -79,6 +92,8 @@ export interface DeployResult {
   /** Atomic mode: the origin path now served, and the release it replaced. */
   originPath?: string | undefined;
   previousRelease?: string | undefined;
+  /** Nothing differed from what is live: nothing was written, and `release` is the live one. */
+  upToDate?: boolean | undefined;
 }
 
 /**
@@ -113,6 +128,9 @@ export async function deploySite(options: DeploySiteOptions): Promise<DeployResu
   let previousRelease: string | undefined;
   let previousObjects: RemoteObject[] = [];
   let originVersion: string | undefined;
+  let manifest: Manifest | undefined;
+  let remote: RemoteObject[] = [];
+  let removed: string[] = [];
 
   if (options.mode === "atomic") {
     if (options.cdn === undefined || distributionId === undefined) {
@@ -138,9 +156,16 @@ export async function deploySite(options: DeploySiteOptions): Promise<DeployResu
       deleteExtraneous: false,
       concurrency,
     });
+    const local = new Set(files.map((file) => file.path));
+    const previousPrefix =
+      previousRelease === undefined ? "" : releasePrefix(prefix, previousRelease);
+    removed = previousObjects
+      .map((object) => object.key.slice(previousPrefix.length))
+      .filter((path) => !local.has(path));
   } else {
     writePrefix = prefix;
-    const remote = await collect(options.store.list(prefix));
+    manifest = await readManifest(options.store, prefix);
+    remote = await collect(options.store.list(prefix));
     plan = await planDeploy({
       files,
       store: options.store,
@@ -152,6 +177,7 @@ export async function deploySite(options: DeploySiteOptions): Promise<DeployResu
       concurrency,
       // Release records, and in a shared bucket atomic releases, are not part of the site.
       isReserved: (path) => path.startsWith(".jada/"),
+      manifest: options.verify ? undefined : manifest,
     });
   }
 
@@ -170,6 +196,24 @@ export async function deploySite(options: DeploySiteOptions): Promise<DeployResu
     invalidation: null,
     previousRelease,
   };
+  // Nothing differs from what is live: no new release, no record, no invalidation, no PUT.
+  const nothingChanged =
+    plan.uploads.length === 0 &&
+    plan.deletes.length === 0 &&
+    (options.mode === "atomic"
+      ? previousRelease !== undefined && removed.length === 0
+      : plan.copies.length === 0);
+  if (nothingChanged) {
+    const live = options.mode === "atomic" ? previousRelease : manifest?.release;
+    Object.assign(result, {
+      upToDate: true,
+      copied: [],
+      unchanged: files.length,
+      release: live ?? release,
+    });
+    if (options.mode === "sync" && !options.dryRun) await refreshManifest();
+    return result;
+  }
   if (options.dryRun) return result;
 
   await applyPlan(plan, {
@@ -186,15 +230,10 @@ export async function deploySite(options: DeploySiteOptions): Promise<DeployResu
     const originPath = releaseOriginPath(prefix, release);
     await cdn.setOriginPath(distributionId as string, originPath, originVersion as string);
     result.originPath = originPath;
-    const local = new Set(files.map((file) => file.path));
-    const previousPrefix =
-      previousRelease === undefined ? "" : releasePrefix(prefix, previousRelease);
-    const removed = previousObjects
-      .map((object) => object.key.slice(previousPrefix.length))
-      .filter((path) => !local.has(path));
     changed = [...result.uploaded, ...removed];
   } else {
     changed = [...result.uploaded, ...plan.copies.map((copy) => copy.path), ...result.deleted];
+    await refreshManifest();
   }
 
   if (options.cdn !== undefined && distributionId !== undefined && changed.length > 0) {
@@ -229,4 +268,46 @@ export async function deploySite(options: DeploySiteOptions): Promise<DeployResu
   };
   await writeRecord(options.store, prefix, record);
   return result;
+
+  // Sync mode: record what the bucket now holds, so the next deploy needs no HEAD per file.
+  // Written only when it differs from the manifest read at the start.
+  async function refreshManifest(): Promise<void> {
+    const md5ByPath = new Map(files.map((file) => [file.path, file.md5]));
+    const metadataByPath = new Map(
+      [...plan.uploads, ...plan.copies].map((step) => [step.path, step.metadata] as const),
+    );
+    for (const path of plan.unchanged) {
+      metadataByPath.set(path, {
+        contentType: contentTypeFor(path),
+        cacheControl: cacheControl(path),
+        md5: md5ByPath.get(path) ?? "",
+      });
+    }
+    // Unchanged objects are as the first listing saw them; written ones need a fresh look:
+    // a HEAD each when they are few, one listing when they are many.
+    const written = [...plan.uploads, ...plan.copies].map((step) => step.path);
+    const writtenSet = new Set(written);
+    let listing = remote.filter((object) => !writtenSet.has(object.key.slice(prefix.length)));
+    if (written.length > 64) {
+      listing = await collect(options.store.list(prefix));
+    } else {
+      const fresh = await mapConcurrent(written, concurrency, async (path) => {
+        const details = await options.store.head(prefix + path);
+        return {
+          key: prefix + path,
+          size: 0,
+          etag: details?.etag ?? "",
+          lastModified: details?.lastModified,
+        };
+      });
+      listing = [...listing, ...fresh];
+    }
+    const next = buildManifest(result.release, listing, prefix, metadataByPath);
+    if (manifest?.release !== undefined && sameManifest(manifest, next)) return;
+    await options.store.putText(
+      prefix + MANIFEST_PATH,
+      `${JSON.stringify(next)}\n`,
+      "application/json",
+    );
+  }
 }

@@ -1,6 +1,7 @@
 import { mapConcurrent } from "../concurrency.js";
 import type { ObjectMetadata, ObjectStore, RemoteObject } from "../types.js";
 import { contentTypeFor } from "./content-type.js";
+import { knownEntry, type Manifest } from "./manifest.js";
 import type { SiteFile } from "./site-files.js";
 
 /** A file to upload, and why. */
@@ -52,6 +53,8 @@ export interface PlanOptions {
   concurrency: number;
   /** Remote paths never touched (release records). */
   isReserved?: (path: string) => boolean;
+  /** What the last deploy wrote: spares a HEAD for every object it still describes. */
+  manifest?: Manifest | undefined;
 }
 
 // A plain (single-part, unencrypted or SSE-S3) ETag is the MD5 of the content.
@@ -87,6 +90,17 @@ export async function planDeploy(options: PlanOptions): Promise<DeployPlan> {
     // In a release, an unchanged file is copied with fresh metadata anyway: no need to look.
     if (etagMatches && options.mode === "release")
       return { kind: "carry" as const, file, metadata, remote };
+    const known = options.manifest ? knownEntry(options.manifest, file.path, remote) : undefined;
+    if (known !== undefined) {
+      if (known.md5 !== file.md5)
+        return { kind: "upload" as const, reason: "changed" as const, file, metadata };
+      if (options.mode === "release") return { kind: "carry" as const, file, metadata, remote };
+      const drifted =
+        known.contentType !== metadata.contentType || known.cacheControl !== metadata.cacheControl;
+      return drifted
+        ? { kind: "fix" as const, file, metadata, remote }
+        : { kind: "unchanged" as const, file };
+    }
     if (!etagMatches && remote.size !== file.size) {
       return { kind: "upload" as const, reason: "changed" as const, file, metadata };
     }

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, readFileSync } from "node:fs";
-import { readdir, realpath, stat } from "node:fs/promises";
+import { createReadStream, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { StaticDeployError } from "../errors.js";
 import { describeIoError } from "../io-error.js";
@@ -32,8 +31,8 @@ const STREAM_THRESHOLD = 16 * 1024 * 1024;
 export async function readSiteFiles(dir: string): Promise<SiteFile[]> {
   let root: string;
   try {
-    root = await realpath(dir);
-    if (!(await stat(root)).isDirectory())
+    root = realpathSync(dir);
+    if (!statSync(root).isDirectory())
       throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
   } catch (error) {
     throw new StaticDeployError(
@@ -46,19 +45,23 @@ export async function readSiteFiles(dir: string): Promise<SiteFile[]> {
     );
   }
   const found: Array<{ path: string; file: string; size: number }> = [];
-  const walk = async (directory: string): Promise<void> => {
-    const entries = await readdir(directory, { withFileTypes: true });
+  // Synchronous on purpose, as the lint's reads: for a local tree of small files it is several
+  // times faster than a promise per stat.
+  const walk = (directory: string): void => {
+    const entries = readdirSync(directory, { withFileTypes: true });
     for (const entry of entries) {
       if (SKIPPED.has(entry.name)) continue;
       const file = join(directory, entry.name);
       let target = file;
       if (entry.isSymbolicLink()) {
-        target = await realpath(file).catch((error: unknown) => {
+        try {
+          target = realpathSync(file);
+        } catch (error) {
           throw new StaticDeployError("SITE_INVALID", `broken symbolic link in the site: ${file}`, {
             cause: error,
             path: file,
           });
-        });
+        }
         if (target !== root && !target.startsWith(root + sep)) {
           throw new StaticDeployError(
             "SITE_INVALID",
@@ -67,13 +70,13 @@ export async function readSiteFiles(dir: string): Promise<SiteFile[]> {
           );
         }
       }
-      const stats = await stat(target);
-      if (stats.isDirectory()) await walk(file);
+      const stats = statSync(target);
+      if (stats.isDirectory()) walk(file);
       else if (stats.isFile())
         found.push({ path: relative(root, file).split(sep).join("/"), file, size: stats.size });
     }
   };
-  await walk(root);
+  walk(root);
   if (found.length === 0) {
     throw new StaticDeployError("SITE_INVALID", `site directory ${dir} has no files to deploy`, {
       path: dir,

@@ -17,16 +17,20 @@ export interface FaultProxy {
   forwarded: Record<string, number>;
   /** Decides, per request, whether to answer with a fault instead of forwarding. */
   setFault(decide: ((request: IncomingMessage) => Fault | undefined) | undefined): void;
+  /** Sees every request before it is answered (to count uploads, for instance). */
+  setObserver(observe: ((request: IncomingMessage) => void) | undefined): void;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   let decide: ((request: IncomingMessage) => Fault | undefined) | undefined;
+  let observe: ((request: IncomingMessage) => void) | undefined;
   const injected: Record<string, number> = {};
   const forwarded: Record<string, number> = {};
   const server: Server = createServer((request, response) => {
     const method = request.method ?? "GET";
+    observe?.(request);
     const fault = decide?.(request);
     if (fault !== undefined) {
       injected[method] = (injected[method] ?? 0) + 1;
@@ -66,6 +70,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     forwarded,
     setFault(next) {
       decide = next;
+    },
+    setObserver(next) {
+      observe = next;
     },
     async close() {
       server.closeAllConnections();
