@@ -47,8 +47,14 @@ async function writeSite(dir: string): Promise<string[]> {
   ];
   const sizes: Array<{ path: string; size: number }> = [];
   for (let i = 0; i < fileCount; i++) {
-    let pick = rand();
-    const kind = kinds.find((k) => (pick -= k.weight) < 0) ?? (kinds[0] as (typeof kinds)[0]);
+    // Pick a kind by weight: walk the cumulative weights up to a uniform draw.
+    const draw = rand();
+    let cumulative = 0;
+    const kind =
+      kinds.find((candidate) => {
+        cumulative += candidate.weight;
+        return draw < cumulative;
+      }) ?? (kinds[0] as (typeof kinds)[0]);
     const size = Math.floor(kind.min + rand() * (kind.max - kind.min));
     sizes.push({ path: `section-${i % 25}/item-${i}.${kind.ext}`, size });
   }
