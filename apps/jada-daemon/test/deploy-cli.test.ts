@@ -140,9 +140,17 @@ describe.skipIf(endpoint === undefined)("jada deploy against moto", () => {
     expect(second.uploaded).toEqual(["index.html"]);
     expect(second.copied).toEqual(["about/index.html"]);
 
+    const same = jada(["deploy", "sailjada"]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toBe(
+      `sailjada production is up to date (release ${second.release}, 2 files); nothing to do\n`,
+    );
+
+    await writeFile(join(root, "site", "about", "index.html"), "<p>About us</p>");
     const human = jada(["deploy", "sailjada", "--dry-run"]);
     expect(human.code).toBe(0);
     expect(human.stdout).toContain("would deploy sailjada to production (atomic");
+    expect(human.stdout).toContain("    upload about/index.html");
 
     const releases = jada(["releases", "sailjada", "--json"]);
     const list = JSON.parse(releases.stdout);
