@@ -1,0 +1,66 @@
+/**
+ * Machine-readable reason of a {@link GoogleTokenError}. Codes are only ever added.
+ *
+ * - `INVALID_GRANT`: the refresh token was revoked or expired: re-consent is needed.
+ * - `INVALID_RAPT`: a Google Workspace re-authentication policy requires the user to sign in again.
+ * - `INVALID_CLIENT`: the OAuth client (id or secret) is wrong or deleted.
+ * - `NOT_FOUND`: no such account in the store.
+ * - `TRANSIENT`: network trouble, 429 or 5xx, still failing after the retries. Never a revocation.
+ * - `STORE_INSECURE`: the store file is readable by group or others; it is refused, as ssh refuses keys.
+ * - `STORE_CORRUPT`: the store file is not valid; it is left untouched.
+ * - `STORE_LOCKED`: another process held the store's lock for too long.
+ * - `STORE_IO`: the store could not be read or written.
+ * - `CONSENT_FAILED`: the consent flow failed (denied, state mismatch, wrong account, timeout).
+ * - `MISCONFIGURED`: the account's client configuration is missing or unusable.
+ */
+export type GoogleTokenErrorCode =
+  | "INVALID_GRANT"
+  | "INVALID_RAPT"
+  | "INVALID_CLIENT"
+  | "NOT_FOUND"
+  | "TRANSIENT"
+  | "STORE_INSECURE"
+  | "STORE_CORRUPT"
+  | "STORE_LOCKED"
+  | "STORE_IO"
+  | "CONSENT_FAILED"
+  | "MISCONFIGURED";
+
+/**
+ * The one error type of `@jada/google-token`. Messages never contain a secret (tokens and client
+ * secrets are masked everywhere), and say what to do when there is something to do.
+ */
+export class GoogleTokenError extends Error {
+  override readonly name = "GoogleTokenError";
+  readonly code: GoogleTokenErrorCode;
+  /** The account concerned, when there is one. */
+  readonly account: string | undefined;
+  /** The exact command that fixes it, when one is known. */
+  readonly fix: string | undefined;
+
+  constructor(
+    code: GoogleTokenErrorCode,
+    message: string,
+    options: { cause?: unknown; account?: string | undefined; fix?: string | undefined } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.account = options.account;
+    this.fix = options.fix;
+  }
+}
+
+/** Type guard that also works across copies of this package. */
+export function isGoogleTokenError(value: unknown): value is GoogleTokenError {
+  return (
+    value instanceof GoogleTokenError ||
+    (value instanceof Error &&
+      value.name === "GoogleTokenError" &&
+      typeof (value as { code?: unknown }).code === "string")
+  );
+}
+
+/** The command that re-authorizes an account. */
+export function reconsentCommand(account: string): string {
+  return `jada auth google --account ${account}`;
+}

@@ -1,0 +1,14 @@
+/**
+ * `@jada/google-token/testing`: a loopback Google (OAuth token and authorization endpoints,
+ * tokeninfo, Sheets `values.get`) that speaks the real wire protocol and fails on demand
+ * (`invalid_grant`, `invalid_rapt`, `invalid_client`, 429, 503, dropped connections), for tests
+ * with the real google-auth-library and googleapis clients.
+ *
+ * @packageDocumentation
+ */
+export {
+  type GoogleFake,
+  type GoogleFakeOptions,
+  type RefreshBehavior,
+  startGoogleFake,
+} from "./google-fake.js";
