@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerDeployCommands } from "./commands/deploy.js";
+import { registerGoogleCommands } from "./commands/google.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from "./config/load.js";
 import { JadaCliError } from "./errors.js";
@@ -87,8 +88,10 @@ Run 'jada <command> --help' for a command's options.`,
 
   registerLintCommand(program, io, getConfig, setExitCode);
   registerDeployCommands(program, io, getConfig, setExitCode);
+  registerGoogleCommands(program, io, getConfig, setExitCode);
   // Subcommands share the program's output and error handling.
-  for (const command of program.commands) {
+  const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+  for (const command of all(program).slice(1)) {
     command
       .exitOverride()
       .configureOutput(program.configureOutput())

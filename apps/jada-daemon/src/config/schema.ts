@@ -94,6 +94,40 @@ export const siteSchema = z
   })
   .describe("A static site deployed to S3 + CloudFront.");
 
+/** `google`: where the OAuth tokens live and how to reach Google. */
+export const googleConfigSchema = z
+  .strictObject({
+    store: z
+      .string()
+      .default("google-tokens.json")
+      .describe("Token store file (mode 0600), relative to this file."),
+    clientFile: z
+      .string()
+      .optional()
+      .describe(
+        "Google client_secret_*.json used when authorizing a new account, relative to this file.",
+      ),
+    publishingStatus: z
+      .enum(["production", "testing"])
+      .default("production")
+      .describe(
+        "Publishing status of the OAuth app: Google revokes refresh tokens of Testing apps after 7 days.",
+      ),
+    scopes: z
+      .array(z.string())
+      .default(["https://www.googleapis.com/auth/spreadsheets"])
+      .describe("Scopes asked for by jada auth google."),
+    oauth: z
+      .strictObject({
+        tokenUrl: z.url().optional().describe("Token endpoint (default Google's)."),
+        authUrl: z.url().optional().describe("Authorization endpoint (default Google's)."),
+        tokenInfoUrl: z.url().optional().describe("Tokeninfo endpoint (default Google's)."),
+      })
+      .prefault({})
+      .describe("Google's OAuth URLs, for proxies and tests."),
+  })
+  .describe("Google accounts used by the jobs (Sheets, Analytics).");
+
 /** `aws`: only what the default provider chain cannot say. */
 export const awsConfigSchema = z
   .strictObject({
@@ -131,6 +165,7 @@ export const configSchema = z
       .default({})
       .describe("Static sites, by name (jada deploy NAME)."),
     aws: awsConfigSchema.prefault({}),
+    google: googleConfigSchema.prefault({}),
   })
   .describe("Configuration of jada: the daemon and the `jada` CLI.");
 

@@ -1,0 +1,274 @@
+import { spawn } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import {
+  authorize,
+  type ClientConfig,
+  createTokenManager,
+  isGoogleTokenError,
+  type TokenHealth,
+  TokenStore,
+} from "@jada/google-token";
+import type { Command } from "commander";
+import type { LoadedConfig } from "../config/load.js";
+import { JadaCliError } from "../errors.js";
+import type { CliIo } from "../io.js";
+
+type GetConfig = () => Promise<LoadedConfig>;
+
+/** Exit codes of `jada tokens check`. */
+export const TOKENS_EXIT = { ok: 0, warning: 1, broken: 2 } as const;
+
+/** Adds `jada auth google`, `jada tokens check` and `jada tokens list`. */
+export function registerGoogleCommands(
+  program: Command,
+  io: CliIo,
+  getConfig: GetConfig,
+  setExitCode: (code: number) => void,
+): void {
+  const auth = program.command("auth").summary("authorize jada to use an account");
+  auth
+    .command("google")
+    .summary("consent (again) for a Google account, through a loopback redirect with PKCE")
+    .requiredOption("--account <email>", "the Google account that must consent")
+    .option("--scopes <list>", "scopes, comma-separated (default: google.scopes of the config)")
+    .option(
+      "--client-file <path>",
+      "Google client_secret_*.json (default: the account's, else google.clientFile)",
+    )
+    .option("--no-browser", "only print the URL (for a machine without a browser)")
+    .option("--timeout <seconds>", "how long to wait for the consent", "300")
+    .addHelpText(
+      "after",
+      `
+Prints a URL to open in a browser signed in as the account; Google then redirects to a
+one-time server of jada on 127.0.0.1. The account that consented is verified, and the tokens
+are written to the store (google.store, mode 0600).
+
+Example:
+  jada auth google --account ops@sailjada.com --client-file ~/client_secret.json`,
+    )
+    .action(
+      async (options: {
+        account: string;
+        scopes?: string;
+        clientFile?: string;
+        browser: boolean;
+        timeout: string;
+      }) => {
+        setExitCode(await runAuth(options, io, getConfig));
+      },
+    );
+
+  const tokens = program.command("tokens").summary("the health of the stored Google tokens");
+  tokens
+    .command("check")
+    .summary(
+      "refresh every account (or one) and say which are ok, expiring, revoked or misconfigured",
+    )
+    .option("--account <email>", "only this account")
+    .option("--no-refresh", "judge from the store alone, without asking Google")
+    .option("--json", "print the results as JSON")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 every account ok, 1 a warning (expiring, or Google could not be asked),
+2 an account revoked or misconfigured (or a usage error). Each problem comes with the exact
+command that fixes it.`,
+    )
+    .action(async (options: { account?: string; refresh: boolean; json?: boolean }) => {
+      setExitCode(await runCheck(options, io, getConfig));
+    });
+  tokens
+    .command("list")
+    .summary("the stored accounts, secrets masked")
+    .option("--json", "print as JSON")
+    .action(async (options: { json?: boolean }) => {
+      setExitCode(await runList(options, io, getConfig));
+    });
+}
+
+async function googleContext(getConfig: GetConfig, cwd: string) {
+  const loaded = await getConfig();
+  const base = loaded.path === undefined ? cwd : dirname(loaded.path);
+  const google = loaded.config.google;
+  const store = new TokenStore(resolve(base, google.store));
+  const endpoints = google.oauth;
+  return { google, base, store, endpoints, manager: createTokenManager({ store, endpoints }) };
+}
+
+/** Library errors are user errors here: one line, exit 2. */
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isGoogleTokenError(error)) {
+      throw new JadaCliError(
+        "USAGE",
+        error.fix && !error.message.includes(error.fix)
+          ? `${error.message}\nfix: ${error.fix}`
+          : error.message,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+async function runAuth(
+  options: {
+    account: string;
+    scopes?: string;
+    clientFile?: string;
+    browser: boolean;
+    timeout: string;
+  },
+  io: CliIo,
+  getConfig: GetConfig,
+): Promise<number> {
+  const { google, base, store, endpoints } = await googleContext(getConfig, io.cwd);
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(options.account))
+    throw new JadaCliError("USAGE", `--account must be an email address, not "${options.account}"`);
+  const timeoutSeconds = Number(options.timeout);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new JadaCliError("USAGE", "--timeout must be a number of seconds");
+  const existing = await guard(() => store.read()).then((data) => data.accounts[options.account]);
+  let client: ClientConfig;
+  if (options.clientFile)
+    client = {
+      clientFile: resolve(io.cwd, options.clientFile),
+      publishingStatus: google.publishingStatus,
+    };
+  else if (existing) client = existing.client;
+  else if (google.clientFile)
+    client = {
+      clientFile: resolve(base, google.clientFile),
+      publishingStatus: google.publishingStatus,
+    };
+  else {
+    throw new JadaCliError(
+      "USAGE",
+      `no OAuth client for ${options.account}: pass --client-file <client_secret.json> (from the Google Cloud console), or set google.clientFile`,
+    );
+  }
+  const scopes = options.scopes
+    ? options.scopes
+        .split(",")
+        .map((scope) => scope.trim())
+        .filter(Boolean)
+    : google.scopes;
+  const result = await guard(() =>
+    authorize({
+      account: options.account,
+      scopes,
+      client,
+      target: store,
+      endpoints,
+      timeoutMs: timeoutSeconds * 1000,
+      show: (url) =>
+        io.stderr.write(
+          `Open this URL in a browser signed in as ${options.account}:\n\n  ${url}\n\nWaiting for the consent (${timeoutSeconds} s)...\n`,
+        ),
+      openBrowser: options.browser ? (url) => openBrowser(url, io.env) : undefined,
+    }),
+  );
+  io.stdout.write(
+    `authorized ${result.account} (${result.scopes.length} scopes); tokens saved to ${store.path}\n`,
+  );
+  return 0;
+}
+
+async function runCheck(
+  options: { account?: string; refresh: boolean; json?: boolean },
+  io: CliIo,
+  getConfig: GetConfig,
+): Promise<number> {
+  const { manager, store } = await googleContext(getConfig, io.cwd);
+  const results = await guard(async () =>
+    options.account
+      ? [await manager.check(options.account, { refresh: options.refresh })]
+      : await manager.checkAll({ refresh: options.refresh }),
+  );
+  if (options.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else if (results.length === 0)
+    io.stdout.write(
+      `no Google accounts in ${store.path}; add one with: jada auth google --account EMAIL\n`,
+    );
+  else io.stdout.write(healthTable(results));
+  if (results.some((health) => health.status === "revoked" || health.status === "misconfigured"))
+    return TOKENS_EXIT.broken;
+  if (results.some((health) => health.status !== "ok")) return TOKENS_EXIT.warning;
+  return TOKENS_EXIT.ok;
+}
+
+function healthTable(results: TokenHealth[]): string {
+  const header = ["ACCOUNT", "STATUS", "TOKEN AGE", "LAST REFRESH"];
+  const rows = results.map((health) => [
+    health.account,
+    health.status,
+    `${health.refreshTokenAgeDays} d`,
+    health.lastRefreshOk?.replace("T", " ").replace(/\.\d+Z$/, "Z") ?? "never",
+  ]);
+  const widths = header.map((_, column) =>
+    Math.max(...[header, ...rows].map((row) => (row[column] ?? "").length)),
+  );
+  const lines = [header, ...rows].map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
+  for (const health of results) {
+    if (health.status === "ok" && health.warnings.length === 0) continue;
+    lines.push("", `${health.account}: ${health.status}`);
+    for (const reason of health.status === "ok" ? [] : health.reasons) lines.push(`  ${reason}`);
+    for (const warning of health.warnings) lines.push(`  warning: ${warning}`);
+    if (health.fix) lines.push(`  fix: ${health.fix}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function runList(
+  options: { json?: boolean },
+  io: CliIo,
+  getConfig: GetConfig,
+): Promise<number> {
+  const { store } = await googleContext(getConfig, io.cwd);
+  const accounts = await guard(() => store.describe());
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(accounts, null, 2)}\n`);
+    return 0;
+  }
+  if (accounts.length === 0) {
+    io.stdout.write(`no Google accounts in ${store.path}\n`);
+    return 0;
+  }
+  for (const account of accounts) {
+    io.stdout.write(
+      `${account.account}\n  client: ${account.client.clientId ?? account.client.clientFile} (${account.client.publishingStatus})\n  refresh token: ${account.refreshToken} since ${account.refreshTokenObtainedAt}\n  scopes: ${account.scopes.join(" ") || "-"}\n  last refresh: ${account.lastRefreshOk ?? "never"}${account.lastError ? `\n  last error: ${account.lastError.code} at ${account.lastError.at}` : ""}\n`,
+    );
+  }
+  return 0;
+}
+
+// Opens a browser where there is a desktop; never fails the flow (the URL is printed anyway).
+async function openBrowser(url: string, env: CliIo["env"]): Promise<boolean> {
+  const command =
+    process.platform === "darwin"
+      ? "open"
+      : process.platform === "win32"
+        ? "explorer"
+        : env["DISPLAY"] || env["WAYLAND_DISPLAY"]
+          ? "xdg-open"
+          : undefined;
+  if (command === undefined) return false;
+  return new Promise((resolve) => {
+    const child = spawn(command, [url], { stdio: "ignore", detached: true });
+    child.on("error", () => resolve(false));
+    child.on("spawn", () => {
+      child.unref();
+      resolve(true);
+    });
+  });
+}

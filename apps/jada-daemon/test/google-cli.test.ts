@@ -1,0 +1,133 @@
+// `jada auth google` and `jada tokens` as a user runs them (the built binary, a subprocess),
+// against the loopback Google of @jada/google-token/testing.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const CLIENT_SECRET = "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est";
+let root: string;
+let google: GoogleFake;
+
+/** Runs jada without blocking this process (the fake Google lives here). */
+async function jada(args: string[], onStderr?: (text: string) => void) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { PATH: process.env["PATH"] ?? "" },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+    onStderr?.(stderr);
+  });
+  const [code] = await once(child, "exit");
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "jada-google-cli-"));
+  google = await startGoogleFake();
+  await writeFile(
+    join(root, "client_secret.json"),
+    JSON.stringify({
+      installed: { client_id: "123.apps.googleusercontent.com", client_secret: CLIENT_SECRET },
+    }),
+  );
+  await writeFile(
+    join(root, "jada.config.json"),
+    JSON.stringify({
+      google: {
+        store: "state/google-tokens.json",
+        oauth: {
+          tokenUrl: google.tokenUrl,
+          authUrl: google.authUrl,
+          tokenInfoUrl: google.tokenInfoUrl,
+        },
+      },
+    }),
+  );
+});
+afterAll(async () => {
+  await google.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("jada auth google and jada tokens", () => {
+  it("authorizes an account through the printed URL, then checks and lists it", async () => {
+    let browsed = false;
+    const auth = await jada(
+      [
+        "auth",
+        "google",
+        "--account",
+        "ops@sailjada.com",
+        "--client-file",
+        "client_secret.json",
+        "--no-browser",
+      ],
+      (stderr) => {
+        const url = /\n {2}(http\S+)\n/.exec(stderr)?.[1];
+        if (url && !browsed) {
+          browsed = true;
+          // The person: open the URL, consent, land on jada's loopback page.
+          void fetch(url, { redirect: "manual" }).then((response) =>
+            fetch(response.headers.get("location") ?? ""),
+          );
+        }
+      },
+    );
+    expect(auth.code).toBe(0);
+    expect(auth.stdout).toContain("authorized ops@sailjada.com");
+    const storePath = join(root, "state", "google-tokens.json");
+    expect((await stat(storePath)).mode & 0o777).toBe(0o600);
+
+    const check = await jada(["tokens", "check"]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/ops@sailjada\.com +ok +0 d/);
+
+    const list = await jada(["tokens", "list", "--json"]);
+    const [account] = JSON.parse(list.stdout);
+    expect(account.refreshToken).toMatch(/^1\/\/0…\(\d+ chars\)$/);
+    const stored = JSON.parse(await readFile(storePath, "utf8")).accounts["ops@sailjada.com"]
+      .refreshToken;
+    for (const output of [check.stdout, check.stderr, list.stdout, auth.stdout, auth.stderr]) {
+      expect(output).not.toContain(stored);
+      expect(output).not.toContain(CLIENT_SECRET);
+    }
+  });
+
+  it("exits 2 with the exact fix when a token is revoked, and 1 when Google cannot be asked", async () => {
+    google.queueRefresh("invalid_grant");
+    const revoked = await jada(["tokens", "check", "--account", "ops@sailjada.com"]);
+    expect(revoked.code).toBe(2);
+    expect(revoked.stdout).toContain("revoked");
+    expect(revoked.stdout).toContain("fix: jada auth google --account ops@sailjada.com");
+
+    google.queueRefresh("503", "503", "503", "503");
+    const unknown = await jada(["tokens", "check", "--json"]);
+    expect(unknown.code).toBe(1);
+    expect(JSON.parse(unknown.stdout)[0]).toMatchObject({ status: "unknown" });
+  });
+
+  it("rejects bad input with exit 2", async () => {
+    const notFound = await jada(["tokens", "check", "--account", "nobody@sailjada.com"]);
+    expect(notFound.code).toBe(2);
+    expect(notFound.stderr).toContain("no account nobody@sailjada.com");
+    const noClient = await jada([
+      "auth",
+      "google",
+      "--account",
+      "new@sailjada.com",
+      "--no-browser",
+    ]);
+    expect(noClient.code).toBe(2);
+    expect(noClient.stderr).toContain("pass --client-file");
+  });
+});
