@@ -98,7 +98,11 @@ beforeAll(async () => {
   dependedOn = workspaces.filter((workspace) =>
     existsSync(join(consumer, "node_modules", workspace.name)),
   );
-  const specs = workspaces.map((workspace) => `${workspace.name}@${workspace.version}`);
+  // A TypeScript consumer of Node libraries has Node's types (google-auth-library's need them).
+  const specs = [
+    ...workspaces.map((workspace) => `${workspace.name}@${workspace.version}`),
+    "@types/node@24",
+  ];
   run("npm", ["install", "--no-audit", "--no-fund", ...specs], { cwd: consumer, env: npmEnv });
 });
 
@@ -130,7 +134,7 @@ describe("publishing to a registry", () => {
     }
     // And npm resolved them from the registry: installing the daemon alone brought its libraries.
     expect(dependedOn.map((workspace) => workspace.name)).toEqual(
-      expect.arrayContaining(["@jada/daemon", "@jada/static-deploy"]),
+      expect.arrayContaining(["@jada/daemon", "@jada/static-deploy", "@jada/google-token"]),
     );
   });
 
@@ -156,9 +160,10 @@ describe("publishing to a registry", () => {
       [
         'import { lintHtml, LINT_RULES } from "@jada/static-deploy";',
         'import { configSchema, VERSION } from "@jada/daemon";',
+        'import { mask } from "@jada/google-token";',
         'const { findings } = lintHtml("<script>var a = {{ b }};</script>");',
         "console.log(JSON.stringify({ rule: findings[0].ruleId, rules: LINT_RULES.length,",
-        "  version: VERSION, format: configSchema.parse({}).lint.format }));",
+        '  version: VERSION, format: configSchema.parse({}).lint.format, masked: mask("1//0abcdef") }));',
       ].join("\n"),
     );
     const output = JSON.parse(run(process.execPath, ["esm.mjs"], { cwd: consumer }));
@@ -167,6 +172,7 @@ describe("publishing to a registry", () => {
       rules: 5,
       version: workspaces.find((workspace) => workspace.name === "@jada/daemon")?.version,
       format: "stylish",
+      masked: "1//0…(10 chars)",
     });
   });
 
@@ -176,6 +182,8 @@ describe("publishing to a registry", () => {
       [
         'const { lintHtml } = require("@jada/static-deploy");',
         'const { parseConfig } = require("@jada/daemon");',
+        'const { TokenStore } = require("@jada/google-token");',
+        'if (new TokenStore("/tmp/x.json").path !== "/tmp/x.json") throw new Error("TokenStore");',
         'const { findings } = lintHtml("<p>{{ name }}</p>");',
         'console.log(JSON.stringify([findings[0].ruleId, parseConfig({ lint: { maxWarnings: 2 } }, "x").lint.maxWarnings]));',
       ].join("\n"),
@@ -195,7 +203,7 @@ describe("publishing to a registry", () => {
           strict: true,
           noEmit: true,
           skipLibCheck: false,
-          types: [],
+          types: ["node"],
         },
         files: ["consumer.mts"],
       }),
@@ -205,6 +213,8 @@ describe("publishing to a registry", () => {
       [
         'import { type LintFinding, type LintRunResult, lintHtml, lintPaths, StaticDeployError } from "@jada/static-deploy";',
         'import { type JadaConfig, loadConfig, main } from "@jada/daemon";',
+        'import { createTokenManager, type TokenHealth, TokenStore } from "@jada/google-token";',
+        'import { deploySite, type DeployResult } from "@jada/static-deploy";',
         "",
         'const findings: LintFinding[] = lintHtml("<p>{{ a }}</p>", { scope: "#main" }).findings;',
         "const first: number | undefined = findings[0]?.line;",
@@ -216,7 +226,13 @@ describe("publishing to a registry", () => {
         "lintHtml(42);",
         '// @ts-expect-error: severity is "error" | "warning"',
         'const wrong: LintFinding["severity"] = "fatal";',
-        "export { first, run, code, config, exit, wrong };",
+        'const manager = createTokenManager({ store: new TokenStore("tokens.json") });',
+        'const health: Promise<TokenHealth> = manager.check("ops@sailjada.com", { refresh: false });',
+        "// @ts-expect-error: the status is a union of known words",
+        'const status: TokenHealth["status"] = "fine";',
+        "const deployed: Promise<DeployResult> | undefined = undefined as unknown as Promise<DeployResult>;",
+        "void deploySite;",
+        "export { first, run, code, config, exit, wrong, health, status, deployed };",
       ].join("\n"),
     );
     run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer });
