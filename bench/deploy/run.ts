@@ -16,6 +16,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { deploySite } from "@jada/static-deploy";
 import { createS3ObjectStore } from "@jada/static-deploy/aws";
 import { startFaultProxy, startMotoServer } from "@jada/static-deploy/testing";
+import { seededRandom } from "../lib/random.ts";
 
 const { values } = parseArgs({
   options: { files: { type: "string", default: "2000" }, mb: { type: "string", default: "50" } },
@@ -24,20 +25,9 @@ const fileCount = Number(values.files);
 const targetBytes = Number(values.mb) * 1024 * 1024;
 const root = new URL("./.work/", import.meta.url).pathname;
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Writes the site: many small pages and scripts, some images, a few large files. */
 async function writeSite(dir: string): Promise<string[]> {
-  const rand = random(42);
+  const rand = seededRandom(42);
   const kinds = [
     { ext: "html", weight: 0.45, min: 2_000, max: 30_000 },
     { ext: "css", weight: 0.1, min: 1_000, max: 40_000 },

@@ -4,18 +4,7 @@
 // bundles, long articles, and in the "dirty" corpus, unrendered template braces.
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-
-/** A small, fast, seeded PRNG (mulberry32), so every run writes the same bytes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../lib/random.ts";
 
 const WORDS =
   "sail harbor bay charter sunset crew deck island booking captain wind tide marina coast voyage yacht calm reef anchor schedule guest private tour weekend season rate deposit cabin dinner wine view route trip".split(
@@ -167,7 +156,7 @@ export async function writeCorpus(
   options: Options & { seed: number },
 ): Promise<{ bytes: number; files: number }> {
   await rm(dir, { recursive: true, force: true });
-  const rand = random(options.seed);
+  const rand = seededRandom(options.seed);
   const target = megabytes * 1024 * 1024;
   let bytes = 0;
   let files = 0;

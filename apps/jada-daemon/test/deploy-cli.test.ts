@@ -1,17 +1,13 @@
 // `jada deploy`, `jada releases` and `jada rollback` as a user runs them: the built binary as a
 // subprocess, configured by jada.config.json and the standard AWS environment, against moto.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  CloudFrontClient,
-  CreateDistributionCommand,
-  GetDistributionConfigCommand,
-} from "@aws-sdk/client-cloudfront";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CloudFrontClient, GetDistributionConfigCommand } from "@aws-sdk/client-cloudfront";
+import { S3Client } from "@aws-sdk/client-s3";
+import { createTestBucket, createTestDistribution } from "@jada/static-deploy/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const endpoint = inject("motoEndpoint");
@@ -56,35 +52,8 @@ describe.skipIf(endpoint === undefined)("jada deploy against moto", () => {
     root = await mkdtemp(join(tmpdir(), "jada-deploy-cli-"));
     const s3 = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials });
     cloudFront = new CloudFrontClient({ region: "us-east-1", endpoint, credentials });
-    bucket = `site-${randomBytes(5).toString("hex")}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const created = await cloudFront.send(
-      new CreateDistributionCommand({
-        DistributionConfig: {
-          CallerReference: randomBytes(8).toString("hex"),
-          Comment: "",
-          Enabled: true,
-          DefaultCacheBehavior: {
-            TargetOriginId: "site",
-            ViewerProtocolPolicy: "allow-all",
-            ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } },
-            MinTTL: 0,
-            TrustedSigners: { Enabled: false, Quantity: 0 },
-          },
-          Origins: {
-            Quantity: 1,
-            Items: [
-              {
-                Id: "site",
-                DomainName: `${bucket}.s3.amazonaws.com`,
-                S3OriginConfig: { OriginAccessIdentity: "" },
-              },
-            ],
-          },
-        },
-      }),
-    );
-    distributionId = created.Distribution?.Id as string;
+    bucket = await createTestBucket(s3);
+    distributionId = await createTestDistribution(cloudFront, bucket);
     await mkdir(join(root, "site", "about"), { recursive: true });
     await writeFile(join(root, "site", "index.html"), "<p>Home</p>");
     await writeFile(join(root, "site", "about", "index.html"), "<p>About</p>");

@@ -1,6 +1,7 @@
-// Vitest global setup: moto_server (S3 and CloudFront emulator) on 127.0.0.1 for the tests of
-// `jada deploy`. Missing moto fails the run when CI=true; locally those tests skip, saying why.
-import { hasMotoServer, type MotoServer, startMotoServer } from "@jada/static-deploy/testing";
+// Vitest global setup: a real moto_server (S3 and CloudFront emulator) on 127.0.0.1 for the
+// tests against AWS. Missing moto fails the run when CI=true, and skips those tests locally
+// with a message that names it.
+import { startMotoForTests } from "@jada/static-deploy/testing";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
@@ -9,20 +10,14 @@ declare module "vitest" {
   }
 }
 
-let moto: MotoServer | undefined;
+let stop: (() => Promise<void>) | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  if (!hasMotoServer()) {
-    const message = "moto_server (the S3/CloudFront emulator) is not on PATH";
-    if (process.env["CI"] === "true") throw new Error(`${message}: the deploy tests need it in CI`);
-    console.warn(`\n[${project.name}] ${message}: skipping the tests against moto\n`);
-    project.provide("motoEndpoint", undefined);
-    return;
-  }
-  moto = await startMotoServer();
+  const moto = await startMotoForTests({ ci: process.env["CI"] === "true", label: project.name });
+  stop = moto.stop;
   project.provide("motoEndpoint", moto.endpoint);
 }
 
 export async function teardown(): Promise<void> {
-  await moto?.stop();
+  await stop?.();
 }

@@ -1,8 +1,9 @@
 // Vitest global setup: a real moto_server (S3 and CloudFront emulator) on 127.0.0.1 for the
-// deploy tests. Missing moto fails the run when CI=true, and skips those tests locally with a
-// message that names it.
+// tests against AWS. Missing moto fails the run when CI=true, and skips those tests locally
+// with a message that names it.
+
 import type { TestProject } from "vitest/node";
-import { hasMotoServer, type MotoServer, startMotoServer } from "../src/testing/moto.js";
+import { startMotoForTests } from "../src/testing/moto.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -10,20 +11,14 @@ declare module "vitest" {
   }
 }
 
-let moto: MotoServer | undefined;
+let stop: (() => Promise<void>) | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  if (!hasMotoServer()) {
-    const message = "moto_server (the S3/CloudFront emulator) is not on PATH";
-    if (process.env["CI"] === "true") throw new Error(`${message}: the deploy tests need it in CI`);
-    console.warn(`\n[${project.name}] ${message}: skipping the tests against moto\n`);
-    project.provide("motoEndpoint", undefined);
-    return;
-  }
-  moto = await startMotoServer();
+  const moto = await startMotoForTests({ ci: process.env["CI"] === "true", label: project.name });
+  stop = moto.stop;
   project.provide("motoEndpoint", moto.endpoint);
 }
 
 export async function teardown(): Promise<void> {
-  await moto?.stop();
+  await stop?.();
 }

@@ -14,4 +14,12 @@ export {
   startCloudFrontFake,
 } from "./cloudfront-fake.js";
 export { type Fault, type FaultProxy, startFaultProxy } from "./fault-proxy.js";
-export { freePort, hasMotoServer, type MotoServer, startMotoServer } from "./moto.js";
+export {
+  createTestBucket,
+  createTestDistribution,
+  freePort,
+  hasMotoServer,
+  type MotoServer,
+  startMotoForTests,
+  startMotoServer,
+} from "./moto.js";

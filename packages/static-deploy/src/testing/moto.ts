@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { type CloudFrontClient, CreateDistributionCommand } from "@aws-sdk/client-cloudfront";
+import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 
 /** A running moto server. */
 export interface MotoServer {
@@ -73,4 +76,68 @@ export async function startMotoServer(options: { timeoutMs?: number } = {}): Pro
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * For a test runner's global setup: starts moto, or, when `moto_server` is not installed, fails
+ * under CI (`ci: true`) and otherwise warns once and returns no endpoint, so the tests that need
+ * it skip with a message that names it.
+ */
+export async function startMotoForTests(options: { ci: boolean; label: string }): Promise<{
+  endpoint: string | undefined;
+  stop: () => Promise<void>;
+}> {
+  if (!hasMotoServer()) {
+    const message = "moto_server (the S3/CloudFront emulator) is not on PATH";
+    if (options.ci) throw new Error(`${message}: the deploy tests need it in CI`);
+    console.warn(`\n[${options.label}] ${message}: skipping the tests against moto\n`);
+    return { endpoint: undefined, stop: async () => {} };
+  }
+  const moto = await startMotoServer();
+  return { endpoint: moto.endpoint, stop: () => moto.stop() };
+}
+
+/** Creates a bucket with a unique name through the real S3 client; returns the name. */
+export async function createTestBucket(s3: S3Client): Promise<string> {
+  const bucket = `site-${randomBytes(6).toString("hex")}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+/** Creates a CloudFront distribution in front of a bucket through the real client; returns its id. */
+export async function createTestDistribution(
+  cloudFront: CloudFrontClient,
+  bucket: string,
+  originPath = "",
+): Promise<string> {
+  const result = await cloudFront.send(
+    new CreateDistributionCommand({
+      DistributionConfig: {
+        CallerReference: randomBytes(8).toString("hex"),
+        Comment: "jada test",
+        Enabled: true,
+        DefaultCacheBehavior: {
+          TargetOriginId: "site",
+          ViewerProtocolPolicy: "redirect-to-https",
+          ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } },
+          MinTTL: 0,
+          TrustedSigners: { Enabled: false, Quantity: 0 },
+        },
+        Origins: {
+          Quantity: 1,
+          Items: [
+            {
+              Id: "site",
+              DomainName: `${bucket}.s3.amazonaws.com`,
+              OriginPath: originPath,
+              S3OriginConfig: { OriginAccessIdentity: "" },
+            },
+          ],
+        },
+      },
+    }),
+  );
+  const id = result.Distribution?.Id;
+  if (id === undefined) throw new Error("no distribution was created");
+  return id;
 }
