@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerGoogleCommands } from "./commands/google.js";
+import { registerHealthCommands } from "./commands/health.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from "./config/load.js";
 import { JadaCliError } from "./errors.js";
@@ -89,6 +90,7 @@ Run 'jada <command> --help' for a command's options.`,
   registerLintCommand(program, io, getConfig, setExitCode);
   registerDeployCommands(program, io, getConfig, setExitCode);
   registerGoogleCommands(program, io, getConfig, setExitCode);
+  registerHealthCommands(program, io, setExitCode);
   // Subcommands share the program's output and error handling.
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program).slice(1)) {
