@@ -57,7 +57,7 @@ export function journalFindings(
 
   const token = entries.filter((entry) => GOOGLE_TOKEN.test(entry.message));
   if (token.length > 0) {
-    token.forEach((entry) => claimed.add(entry));
+    for (const entry of token) claimed.add(entry);
     const account = token.map((entry) => EMAIL.exec(entry.message)?.[0]).find(Boolean);
     findings.push({
       id: "google-token",
@@ -73,7 +73,7 @@ export function journalFindings(
 
   const maxTurns = entries.filter((entry) => MAX_TURNS.test(entry.message));
   if (maxTurns.length > 0) {
-    maxTurns.forEach((entry) => claimed.add(entry));
+    for (const entry of maxTurns) claimed.add(entry);
     findings.push({
       id: "max-turns",
       severity: "warning",
@@ -88,7 +88,7 @@ export function journalFindings(
     const starts = entries.filter(
       (entry) =>
         entry.identifier === "systemd" &&
-        new RegExp(`^Started .*${escape(name)}`).test(entry.message),
+        new RegExp(`^Started .*${escapeRegExp(name)}`).test(entry.message),
     );
     if (starts.length >= 3) {
       findings.push({
@@ -126,6 +126,6 @@ export function journalFindings(
   return findings;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
