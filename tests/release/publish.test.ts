@@ -161,6 +161,8 @@ describe("publishing to a registry", () => {
         'import { lintHtml, LINT_RULES } from "@jada/static-deploy";',
         'import { configSchema, VERSION } from "@jada/daemon";',
         'import { mask } from "@jada/google-token";',
+        'import { analyzeJournalText } from "@jada/lightsail-health";',
+        'if (analyzeJournalText("").verdict !== "UNKNOWN") throw new Error("lightsail-health");',
         'const { findings } = lintHtml("<script>var a = {{ b }};</script>");',
         "console.log(JSON.stringify({ rule: findings[0].ruleId, rules: LINT_RULES.length,",
         '  version: VERSION, format: configSchema.parse({}).lint.format, masked: mask("1//0abcdef") }));',
@@ -215,6 +217,7 @@ describe("publishing to a registry", () => {
         'import { type JadaConfig, loadConfig, main } from "@jada/daemon";',
         'import { createTokenManager, type TokenHealth, TokenStore } from "@jada/google-token";',
         'import { deploySite, type DeployResult } from "@jada/static-deploy";',
+        'import { analyzeJournalText, type Verdict } from "@jada/lightsail-health";',
         "",
         'const findings: LintFinding[] = lintHtml("<p>{{ a }}</p>", { scope: "#main" }).findings;',
         "const first: number | undefined = findings[0]?.line;",
@@ -232,7 +235,8 @@ describe("publishing to a registry", () => {
         'const status: TokenHealth["status"] = "fine";',
         "const deployed: Promise<DeployResult> | undefined = undefined as unknown as Promise<DeployResult>;",
         "void deploySite;",
-        "export { first, run, code, config, exit, wrong, health, status, deployed };",
+        'const verdict: Verdict = analyzeJournalText("").verdict;',
+        "export { first, run, code, config, exit, wrong, health, status, deployed, verdict };",
       ].join("\n"),
     );
     run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer });
