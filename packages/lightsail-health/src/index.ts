@@ -8,6 +8,12 @@
  */
 export { analyzeJournalText, type JournalAnalysis } from "./analyze.js";
 export {
+  DEFAULT_THRESHOLDS,
+  hostFindings,
+  type MetricFigures,
+  type Thresholds,
+} from "./findings/host-findings.js";
+export {
   describeRecurrence,
   type JournalFindingOptions,
   journalFindings,
@@ -16,6 +22,23 @@ export { normalizeMessage } from "./findings/normalize.js";
 export { describeDuration, describeTime, inferPeriod } from "./findings/period.js";
 export { verdictOf } from "./findings/verdict.js";
 export { type ParsedJournal, parseJournal } from "./probe/journal.js";
+export {
+  type DiskUsage,
+  type LoadAverage,
+  type Memory,
+  type ProcessStats,
+  parseCpus,
+  parseDf,
+  parseLoadavg,
+  parseMeminfo,
+  parseProcess,
+  parseSystemctlShow,
+  parseUptime,
+  type ServiceState,
+} from "./probe/parsers.js";
+export { type ProbeReport, parseProbeOutput } from "./probe/report.js";
+export { buildProbeScript, type ProbeOptions, shellQuote } from "./probe/script.js";
+export { type Section, splitSections } from "./probe/sections.js";
 export {
   type Finding,
   type JournalEntry,
