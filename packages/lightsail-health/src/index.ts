@@ -1,12 +1,14 @@
 /**
  * `@jada/lightsail-health`: the health of a Lightsail host in one command, with a verdict a
- * machine can act on. This release holds the findings engine (recurring errors with their
- * period, known signatures with their fix, the verdict) over journald exports; ephemeral SSH,
- * metrics and the live service probe follow.
+ * machine can act on: ephemeral SSH with pinned host keys, instance metrics, one probe script,
+ * and findings (recurring errors with their period, known signatures with their fix,
+ * thresholds). The Lightsail adapter is in `./aws`, real peers for tests in `./testing`.
  *
  * @packageDocumentation
  */
 export { analyzeJournalText, type JournalAnalysis } from "./analyze.js";
+export { type CheckHealthOptions, checkHealth, type HealthReport } from "./check.js";
+export { HealthError, type HealthErrorCode } from "./errors.js";
 export {
   DEFAULT_THRESHOLDS,
   hostFindings,
@@ -21,6 +23,7 @@ export {
 export { normalizeMessage } from "./findings/normalize.js";
 export { describeDuration, describeTime, inferPeriod } from "./findings/period.js";
 export { verdictOf } from "./findings/verdict.js";
+export { fetchMetrics, METRICS, type MetricSummary, type MetricsResult } from "./metrics.js";
 export { type ParsedJournal, parseJournal } from "./probe/journal.js";
 export {
   type DiskUsage,
@@ -39,6 +42,8 @@ export {
 export { type ProbeReport, parseProbeOutput } from "./probe/report.js";
 export { buildProbeScript, type ProbeOptions, shellQuote } from "./probe/script.js";
 export { type Section, splitSections } from "./probe/sections.js";
+export { createOpenSshShell, type OpenSshOptions } from "./ssh/openssh.js";
+export { withPrivateDir } from "./ssh/private-dir.js";
 export {
   type Finding,
   type JournalEntry,

@@ -39,3 +39,77 @@ export interface Finding {
   /** The exact command (or action) that fixes it. */
   fix?: string | undefined;
 }
+
+/** Port: the time (injected in tests to make certificates expire). */
+export interface Clock {
+  now(): number;
+}
+
+/** A host key of the instance, as the Lightsail API reports it (pinned, never learned). */
+export interface HostKey {
+  /** `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`. */
+  algorithm: string;
+  /** Base64 key blob. */
+  publicKey: string;
+}
+
+/** Temporary SSH access to an instance: a key pair and a certificate valid for minutes. */
+export interface AccessDetails {
+  username: string;
+  address: string;
+  privateKey: string;
+  /** The OpenSSH certificate of the key (`ssh-ed25519-cert-v01@openssh.com AAAA…`). */
+  certificate: string;
+  expiresAt: Date;
+  hostKeys: HostKey[];
+}
+
+/** Lightsail's metric names this package knows, each with the unit and period it requires. */
+export type MetricName =
+  | "CPUUtilization"
+  | "BurstCapacityPercentage"
+  | "BurstCapacityTime"
+  | "NetworkIn"
+  | "NetworkOut"
+  | "StatusCheckFailed"
+  | "StatusCheckFailed_Instance"
+  | "StatusCheckFailed_System";
+
+/** One datapoint of a metric. */
+export interface Datapoint {
+  /** Epoch milliseconds. */
+  time: number;
+  average?: number | undefined;
+  maximum?: number | undefined;
+  sum?: number | undefined;
+}
+
+/** A request for one metric's data. */
+export interface MetricQuery {
+  metric: MetricName;
+  start: Date;
+  end: Date;
+  /** Seconds. */
+  period: number;
+  unit: string;
+  statistics: Array<"Average" | "Maximum" | "Sum" | "Minimum" | "SampleCount">;
+}
+
+/** Port: the Lightsail API. */
+export interface LightsailApi {
+  getAccessDetails(instanceName: string): Promise<AccessDetails>;
+  getMetricData(instanceName: string, query: MetricQuery): Promise<Datapoint[]>;
+}
+
+/** What a remote command returned. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Port: a shell on the instance. */
+export interface RemoteShell {
+  /** Runs a POSIX shell script (sent on stdin). */
+  run(script: string, options?: { timeoutMs?: number }): Promise<ExecResult>;
+}

@@ -1,0 +1,163 @@
+// The whole check over real OpenSSH: a loopback Lightsail (driven by the real
+// @aws-sdk/client-lightsail) hands out CA-signed temporary certificates for a real sshd on
+// 127.0.0.1, whose sessions find systemctl/journalctl stand-ins printing captured samples.
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { fileURLToPath } from "node:url";
+import { LightsailClient } from "@aws-sdk/client-lightsail";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLightsailApi } from "../src/adapters/aws.js";
+import { checkHealth } from "../src/check.js";
+import { createOpenSshShell } from "../src/ssh/openssh.js";
+import { type LightsailFake, startLightsailFake } from "../src/testing/lightsail-fake.js";
+import { generateKey } from "../src/testing/ssh-keys.js";
+import { canRunSshd, startTestSshd, type TestSshd } from "../src/testing/sshd.js";
+
+const shims = fileURLToPath(new URL("./shims", import.meta.url));
+const available = canRunSshd();
+if (!available.ok) {
+  if (process.env["CI"] === "true")
+    throw new Error(`the SSH tests need sshd in CI: ${available.why}`);
+  console.warn(`[lightsail-health] SSH tests skipped: ${available.why}`);
+}
+
+const INSTANCE = "jada-orchestrator";
+const keyDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith("jada-ssh-"));
+
+describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
+  let sshd: TestSshd;
+  let quietSshd: TestSshd;
+  let fake: LightsailFake;
+  let clock = Date.now();
+
+  beforeAll(async () => {
+    sshd = await startTestSshd({ pathPrefix: shims });
+    quietSshd = await startTestSshd({
+      pathPrefix: shims,
+      env: { JADA_SHIM_STATE: "notfound", JADA_SHIM_JOURNAL: "malformed.journal.json" },
+    });
+    fake = await startLightsailFake({
+      instances: {
+        [INSTANCE]: {
+          address: sshd.address,
+          username: sshd.username,
+          hostKeys: sshd.hostKeys,
+          caKeyPath: sshd.caKeyPath,
+        },
+        quiet: {
+          address: quietSshd.address,
+          username: quietSshd.username,
+          hostKeys: quietSshd.hostKeys,
+          caKeyPath: quietSshd.caKeyPath,
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await sshd?.stop();
+    await quietSshd?.stop();
+  });
+
+  function parts(instance = INSTANCE, port = sshd.port) {
+    const api = createLightsailApi(
+      new LightsailClient({
+        region: "us-west-2",
+        endpoint: fake.endpoint,
+        credentials: { accessKeyId: "a", secretAccessKey: "b" },
+        maxAttempts: 1,
+      }),
+    );
+    const shell = createOpenSshShell({
+      getAccess: () => api.getAccessDetails(instance),
+      port,
+      connectTimeoutSeconds: 3,
+      clock: { now: () => clock },
+    });
+    return { api, shell };
+  }
+
+  it("probes the host and reads the metrics in one check, with a verdict and fixes", async () => {
+    const before = keyDirs().length;
+    const { api, shell } = parts();
+    const report = await checkHealth({ instance: INSTANCE, api, shell, since: "-2h" });
+    expect(report.unobserved).toEqual([]);
+    expect(report.verdict).toBe("CRITICAL");
+    expect(report.probe?.service).toMatchObject({ activeState: "active", mainPid: 812 });
+    expect(report.probe?.journal).toHaveLength(66);
+    expect(report.findings.find((finding) => finding.id === "google-token")?.summary).toContain(
+      "every 30 min",
+    );
+    expect(Object.keys(report.metrics).sort()).toHaveLength(8);
+    expect(report.metrics.BurstCapacityPercentage).toMatchObject({
+      unit: "Percent",
+      period: 300,
+      last: 100,
+    });
+    // Each metric asked for with the unit and period Lightsail requires (the fake rejects others).
+    expect(
+      fake.metricRequests.find((request) => request.metric === "StatusCheckFailed"),
+    ).toMatchObject({ unit: "Count", period: 60, statistics: ["Sum"] });
+    expect(fake.metricRequests.find((request) => request.metric === "NetworkIn")).toMatchObject({
+      unit: "Bytes",
+      period: 300,
+    });
+    expect(keyDirs().length).toBe(before);
+  });
+
+  it("fetches fresh access when the certificate was refused, and when it has expired", async () => {
+    const { shell } = parts();
+    const start = fake.accessRequests;
+    fake.issueExpiredCertificateNext();
+    expect((await shell.run("echo ok")).stdout).toBe("ok\n");
+    expect(fake.accessRequests).toBe(start + 2);
+    expect((await shell.run("echo again")).stdout).toBe("again\n");
+    expect(fake.accessRequests).toBe(start + 2); // still valid: reused
+    clock += 10 * 60_000;
+    await shell.run("true");
+    expect(fake.accessRequests).toBe(start + 3);
+  });
+
+  it("refuses a host whose key the API did not report, and leaves no key behind", async () => {
+    const before = keyDirs().length;
+    const other = await generateKey(tmpdir(), `other-${process.pid}`);
+    const [algorithm, publicKey] = other.publicKey.split(" ");
+    fake.setHostKeys(INSTANCE, [
+      { algorithm: algorithm as string, publicKey: publicKey as string },
+    ]);
+    try {
+      await expect(parts().shell.run("echo hi")).rejects.toMatchObject({
+        code: "HOST_KEY_MISMATCH",
+      });
+    } finally {
+      fake.setHostKeys(INSTANCE, sshd.hostKeys);
+    }
+    expect(keyDirs().length).toBe(before);
+  });
+
+  it("stops a command past its time limit, and says it", async () => {
+    await expect(parts().shell.run("sleep 10", { timeoutMs: 500 })).rejects.toMatchObject({
+      code: "SSH_TIMEOUT",
+    });
+  });
+
+  it("says it cannot connect when nothing listens", async () => {
+    await expect(parts(INSTANCE, 1).shell.run("true")).rejects.toMatchObject({
+      code: "SSH_CONNECT_FAILED",
+    });
+  });
+
+  it("is UNKNOWN, never OK, when the unit is missing or the API refuses", async () => {
+    const quiet = parts("quiet", quietSshd.port);
+    const missing = await checkHealth({ instance: "quiet", ...quiet });
+    expect(missing.unobserved).toContain("systemctl: unit jada-agent.service not found");
+    expect(missing.verdict).toBe("UNKNOWN");
+
+    fake.failNext("GetInstanceAccessDetails", "AccessDeniedException", "not allowed");
+    const denied = await checkHealth({ instance: "quiet", ...parts("quiet", quietSshd.port) });
+    expect(denied.verdict).toBe("UNKNOWN");
+    expect(denied.unobserved[0]).toMatch(
+      /^ssh: Lightsail refused temporary access to quiet: AccessDeniedException/,
+    );
+  });
+});
