@@ -90,7 +90,7 @@ Run 'jada <command> --help' for a command's options.`,
   registerLintCommand(program, io, getConfig, setExitCode);
   registerDeployCommands(program, io, getConfig, setExitCode);
   registerGoogleCommands(program, io, getConfig, setExitCode);
-  registerHealthCommands(program, io, setExitCode);
+  registerHealthCommands(program, io, getConfig, setExitCode);
   // Subcommands share the program's output and error handling.
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program).slice(1)) {

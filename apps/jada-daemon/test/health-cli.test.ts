@@ -1,6 +1,11 @@
 // `jada health analyze` on the journal fixtures, as a subprocess.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { canRunSshd, startLightsailFake, startTestSshd } from "@jada/lightsail-health/testing";
 import { describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -50,4 +55,83 @@ describe("jada health analyze", () => {
     expect(code).toBe(3);
     expect(stderr).toContain("cannot read the journal missing.json: ENOENT");
   });
+});
+
+describe("jada health <instance> over real OpenSSH", () => {
+  const available = canRunSshd();
+  if (!available.ok && process.env["CI"] === "true")
+    throw new Error(`jada health needs sshd in CI: ${available.why}`);
+  if (!available.ok) console.warn(`[daemon] jada health tests skipped: ${available.why}`);
+
+  it.skipIf(!available.ok)(
+    "checks the instance from the config and exits with the verdict",
+    async () => {
+      const shims = fileURLToPath(
+        new URL("../../../packages/lightsail-health/test/shims", import.meta.url),
+      );
+      const sshd = await startTestSshd({ pathPrefix: shims });
+      const fake = await startLightsailFake({
+        instances: {
+          "jada-orchestrator": {
+            address: sshd.address,
+            username: sshd.username,
+            hostKeys: sshd.hostKeys,
+            caKeyPath: sshd.caKeyPath,
+          },
+        },
+      });
+      const dir = await mkdtemp(join(tmpdir(), "jada-health-cli-"));
+      try {
+        await writeFile(
+          join(dir, "jada.config.json"),
+          JSON.stringify({
+            instances: { "jada-orchestrator": { region: "us-west-2", port: sshd.port } },
+          }),
+        );
+        const env = {
+          PATH: process.env["PATH"] ?? "",
+          AWS_ENDPOINT_URL_LIGHTSAIL: fake.endpoint,
+          AWS_ACCESS_KEY_ID: "testing",
+          AWS_SECRET_ACCESS_KEY: "testing",
+          AWS_EC2_METADATA_DISABLED: "true",
+        };
+        const run = async (args: string[]) => {
+          const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env });
+          let stdout = "";
+          let stderr = "";
+          child.stdout.on("data", (chunk) => (stdout += chunk));
+          child.stderr.on("data", (chunk) => (stderr += chunk));
+          const [code] = await once(child, "exit");
+          return { code, stdout, stderr };
+        };
+        const text = await run(["health", "jada-orchestrator"]);
+        expect(text.code).toBe(2);
+        expect(text.stdout).toMatch(/^jada-orchestrator: CRITICAL \(checked /);
+        expect(text.stdout).toContain(
+          "service  jada-agent.service active (running) since 2026-05-13T14:50:01Z, pid 812, 3.4% CPU, 179 MiB RSS, 0 restarts",
+        );
+        expect(text.stdout).toContain(
+          "metrics  CPU avg 4% max 4%; burst 100%; status checks failed 0",
+        );
+        expect(text.stdout).toContain("[critical] google-token");
+
+        const json = await run(["health", "jada-orchestrator", "--json", "--since", "-1h"]);
+        expect(JSON.parse(json.stdout)).toMatchObject({
+          instance: "jada-orchestrator",
+          verdict: "CRITICAL",
+          unobserved: [],
+        });
+
+        const unknown = await run(["health", "nope"]);
+        expect(unknown.code).toBe(3);
+        expect(unknown.stderr).toContain(
+          'unknown instance "nope": configured instances are jada-orchestrator',
+        );
+      } finally {
+        await fake.close();
+        await sshd.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -40,8 +40,8 @@ export function registerDeployCommands(
     .command("deploy")
     .summary("deploy a static site to S3 + CloudFront")
     .description(
-      "Deploy a site of jada.config.json: upload what changed (by content hash), fix metadata\n" +
-        "drift with server-side copies, invalidate exactly the changed paths, keep a release\n" +
+      "Deploy a site of jada.config.json: upload what changed (by content hash), fix metadata" +
+        "drift with server-side copies, invalidate exactly the changed paths, keep a release" +
         "record. In atomic mode, visitors see nothing change until one origin switch.",
     )
     .argument("<site>", "site name, as in jada.config.json")

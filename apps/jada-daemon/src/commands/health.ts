@@ -1,19 +1,74 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { analyzeJournalText, type Finding, VERDICT_EXIT_CODES } from "@jada/lightsail-health";
+import { LightsailClient } from "@aws-sdk/client-lightsail";
+import {
+  analyzeJournalText,
+  checkHealth,
+  createOpenSshShell,
+  type Finding,
+  type HealthReport,
+  VERDICT_EXIT_CODES,
+} from "@jada/lightsail-health";
+import { createLightsailApi } from "@jada/lightsail-health/aws";
 import type { Command } from "commander";
+import type { LoadedConfig } from "../config/load.js";
 import { JadaCliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 
-/** Adds `jada health analyze` (the live `jada health <instance>` arrives with SSH and metrics). */
+interface HealthOptions {
+  unit?: string;
+  since?: string;
+  log?: string[];
+  json?: boolean;
+}
+
+/** Adds `jada health <instance>` and `jada health analyze`. */
 export function registerHealthCommands(
   program: Command,
   io: CliIo,
+  getConfig: () => Promise<LoadedConfig>,
   setExitCode: (code: number) => void,
 ): void {
   const health = program
     .command("health")
-    .summary("health of the agent host: findings and a Nagios verdict");
+    .summary("health of the agent host: findings and a Nagios verdict")
+    .description(
+      "Check a Lightsail instance in one command: temporary SSH access (the host key pinned from " +
+        "the API), one probe script (service, journal, load, memory, disk, logs), the instance " +
+        "metrics, then findings with evidence and fixes, and a verdict.",
+    )
+    .argument("[instance]", "instance name, as in jada.config.json")
+    .option(
+      "--unit <unit>",
+      "the agent's systemd unit (default: the instance's, else jada-agent.service)",
+    )
+    .option("--since <since>", "journal and metrics window, journalctl style (default -2h)")
+    .option("--log <path...>", "log files to tail (in addition to the configured ones)")
+    .option("--json", "print the report as JSON")
+    .addHelpText(
+      "after",
+      `
+Exit codes (Nagios): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (something could not be observed:
+never OK by default).
+
+Examples:
+  jada health jada-orchestrator
+  jada health jada-orchestrator --since -24h --json
+  jada health analyze --journal agent.json`,
+    )
+    .action(async (instance: string | undefined, options: HealthOptions) => {
+      if (instance === undefined) {
+        throw new JadaCliError(
+          "USAGE",
+          "name an instance (jada health NAME), or use jada health analyze --journal FILE",
+          {
+            exitCode: VERDICT_EXIT_CODES.UNKNOWN,
+          },
+        );
+      }
+      setExitCode(await runHealth(instance, options, io, getConfig));
+    });
+
   health
     .command("analyze")
     .summary("run the findings engine on a saved `journalctl -o json` export, offline")
@@ -33,41 +88,129 @@ Example:
   journalctl -u jada-agent.service -o json --since -1d > agent.json
   jada health analyze --journal agent.json`,
     )
-    .action(async (options: { journal: string; unit: string; json?: boolean }) => {
-      let text: string;
-      try {
-        text = await readFile(resolve(io.cwd, options.journal), "utf8");
-      } catch (error) {
-        // A check that cannot look is UNKNOWN (3), as Nagios plugins say it.
-        throw new JadaCliError(
-          "USAGE",
-          `cannot read the journal ${options.journal}: ${(error as { code?: string }).code ?? (error as Error).message}`,
-          {
+    .action(
+      async (options: { journal: string; unit: string; json?: boolean }, command: Command) => {
+        // `--json` may have been taken by the parent `health`, which has the same option.
+        const json = options.json ?? command.optsWithGlobals<{ json?: boolean }>().json;
+        let text: string;
+        try {
+          text = await readFile(resolve(io.cwd, options.journal), "utf8");
+        } catch (error) {
+          // A check that cannot look is UNKNOWN (3), as Nagios plugins say it.
+          const reason = (error as { code?: string }).code ?? (error as Error).message;
+          throw new JadaCliError("USAGE", `cannot read the journal ${options.journal}: ${reason}`, {
             exitCode: VERDICT_EXIT_CODES.UNKNOWN,
-          },
-        );
-      }
-      const analysis = analyzeJournalText(text, { unit: options.unit });
-      if (options.json) io.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
-      else
-        io.stdout.write(
-          describe(analysis.verdict, analysis.entries, analysis.findings, analysis.unobserved),
-        );
-      setExitCode(VERDICT_EXIT_CODES[analysis.verdict]);
-    });
+          });
+        }
+        const analysis = analyzeJournalText(text, { unit: options.unit });
+        if (json) {
+          io.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+        } else {
+          const count = (severity: Finding["severity"]) =>
+            analysis.findings.filter((finding) => finding.severity === severity).length;
+          const heading = `${analysis.verdict}: ${count("critical")} critical, ${count("warning")} warnings (${analysis.entries} journal entries)`;
+          io.stdout.write(describeFindings(heading, analysis.findings, analysis.unobserved));
+        }
+        setExitCode(VERDICT_EXIT_CODES[analysis.verdict]);
+      },
+    );
 }
 
-function describe(
-  verdict: string,
-  entries: number,
-  findings: Finding[],
-  unobserved: string[],
-): string {
-  const count = (severity: Finding["severity"]) =>
-    findings.filter((finding) => finding.severity === severity).length;
-  const lines = [
-    `${verdict}: ${count("critical")} critical, ${count("warning")} warnings (${entries} journal entries)`,
-  ];
+async function runHealth(
+  instance: string,
+  options: HealthOptions,
+  io: CliIo,
+  getConfig: () => Promise<LoadedConfig>,
+): Promise<number> {
+  const loaded = await getConfig();
+  const configured = loaded.config.instances[instance];
+  if (configured === undefined) {
+    const known = Object.keys(loaded.config.instances);
+    const hint =
+      known.length > 0
+        ? `configured instances are ${known.join(", ")}`
+        : "no instances in the configuration";
+    throw new JadaCliError("USAGE", `unknown instance "${instance}": ${hint}`, {
+      exitCode: VERDICT_EXIT_CODES.UNKNOWN,
+    });
+  }
+  const region = configured.region ?? loaded.config.aws.region;
+  // Credentials from the default provider chain; AWS_ENDPOINT_URL_LIGHTSAIL is read by the SDK.
+  const client = new LightsailClient({
+    ...(region ? { region } : {}),
+    maxAttempts: loaded.config.aws.maxAttempts,
+  });
+  const api = createLightsailApi(client);
+  const shell = createOpenSshShell({
+    getAccess: () => api.getAccessDetails(instance),
+    port: configured.port,
+  });
+  const logs: Record<string, string> = { ...configured.logs };
+  for (const path of options.log ?? []) logs[path.split("/").pop() ?? path] = path;
+  const report = await checkHealth({
+    instance,
+    api,
+    shell,
+    unit: options.unit ?? configured.unit,
+    since: options.since ?? configured.since,
+    logs,
+    thresholds: configured.thresholds,
+  });
+  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
+  return VERDICT_EXIT_CODES[report.verdict];
+}
+
+const MIB = 1024 * 1024;
+
+function describeReport(report: HealthReport): string {
+  const lines = [`${report.instance}: ${report.verdict} (checked ${report.checkedAt})`];
+  const probe = report.probe;
+  const service = probe?.service;
+  if (probe && service) {
+    const process = probe.process
+      ? `, ${probe.process.cpuPercent}% CPU, ${(probe.process.rssBytes / MIB).toFixed(0)} MiB RSS`
+      : "";
+    const since = service.activeSince ? ` since ${service.activeSince}` : "";
+    lines.push(
+      `service  ${probe.unit} ${service.activeState} (${service.subState})${since}, pid ${service.mainPid}${process}, ${service.restarts} restarts`,
+    );
+  }
+  if (probe) {
+    const host: string[] = [];
+    if (probe.load)
+      host.push(
+        `load ${probe.load.one} ${probe.load.five} ${probe.load.fifteen}${probe.cpus ? ` on ${probe.cpus} CPUs` : ""}`,
+      );
+    if (probe.memory)
+      host.push(
+        `memory ${(probe.memory.availableBytes / MIB).toFixed(0)} MiB available of ${(probe.memory.totalBytes / MIB).toFixed(0)} MiB`,
+      );
+    if (probe.disk)
+      host.push(
+        `disk ${probe.disk.mount} ${probe.disk.usePercent}% (${(probe.disk.availableBytes / 1024 ** 3).toFixed(1)} GiB left)`,
+      );
+    if (probe.uptimeSeconds !== undefined)
+      host.push(`up ${(probe.uptimeSeconds / 86400).toFixed(1)} d`);
+    if (host.length > 0) lines.push(`host     ${host.join("; ")}`);
+  }
+  const metrics = report.metrics;
+  const figures: string[] = [];
+  if (metrics.CPUUtilization?.avg !== undefined) {
+    figures.push(
+      `CPU avg ${metrics.CPUUtilization.avg.toFixed(0)}% max ${(metrics.CPUUtilization.max ?? 0).toFixed(0)}%`,
+    );
+  }
+  if (metrics.BurstCapacityPercentage?.last !== undefined)
+    figures.push(`burst ${metrics.BurstCapacityPercentage.last.toFixed(0)}%`);
+  if (metrics.StatusCheckFailed?.max !== undefined)
+    figures.push(`status checks failed ${metrics.StatusCheckFailed.max}`);
+  if (figures.length > 0) lines.push(`metrics  ${figures.join("; ")}`);
+  return describeFindings(lines.join("\n"), report.findings, report.unobserved);
+}
+
+// The findings, and what could not be observed, under a heading.
+function describeFindings(heading: string, findings: Finding[], unobserved: string[]): string {
+  const lines = [heading];
   for (const text of unobserved) lines.push(`  not observed: ${text}`);
   for (const finding of findings) {
     lines.push("", `[${finding.severity}] ${finding.id}: ${finding.summary}`);

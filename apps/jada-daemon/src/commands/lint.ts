@@ -44,8 +44,8 @@ export function registerLintCommand(
     .command("lint")
     .summary("find unrendered template braces and broken inline scripts in HTML")
     .description(
-      "Check HTML files for template syntax that was never rendered ({{ … }}) and for inline\n" +
-        "scripts and JSON blocks that do not parse. Directories are searched recursively\n" +
+      "Check HTML files for template syntax that was never rendered ({{ … }}) and for inline" +
+        "scripts and JSON blocks that do not parse. Directories are searched recursively" +
         "(node_modules and .git are skipped).",
     )
     .argument("<paths...>", "files and directories to lint")

@@ -128,6 +128,40 @@ export const googleConfigSchema = z
   })
   .describe("Google accounts used by the jobs (Sheets, Analytics).");
 
+/** `instances.<name>`: a Lightsail instance whose health `jada health` checks. */
+export const instanceSchema = z
+  .strictObject({
+    region: z
+      .string()
+      .optional()
+      .describe("Region of the instance (default: aws.region, then the provider chain)."),
+    unit: z.string().default("jada-agent.service").describe("The systemd unit of the agent."),
+    since: z
+      .string()
+      .default("-2h")
+      .describe("How far back to read the journal and the metrics (journalctl --since)."),
+    logs: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Log files to tail, by name: { "sync": "/var/log/jada/sync.log" }.'),
+    port: z.number().int().min(1).max(65535).default(22).describe("SSH port."),
+    thresholds: z
+      .strictObject({
+        diskWarningPercent: z.number().optional(),
+        diskCriticalPercent: z.number().optional(),
+        memoryWarningAvailablePercent: z.number().optional(),
+        memoryCriticalAvailablePercent: z.number().optional(),
+        loadWarningPerCpu: z.number().optional(),
+        loadCriticalPerCpu: z.number().optional(),
+        burstWarningPercent: z.number().optional(),
+        burstCriticalPercent: z.number().optional(),
+        restartsCritical: z.number().optional(),
+      })
+      .default({})
+      .describe("Overrides of the default thresholds."),
+  })
+  .describe("A Lightsail instance checked by jada health.");
+
 /** `aws`: only what the default provider chain cannot say. */
 export const awsConfigSchema = z
   .strictObject({
@@ -164,6 +198,13 @@ export const configSchema = z
       )
       .default({})
       .describe("Static sites, by name (jada deploy NAME)."),
+    instances: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a Lightsail instance name"),
+        instanceSchema,
+      )
+      .default({})
+      .describe("Lightsail instances, by name (jada health NAME)."),
     aws: awsConfigSchema.prefault({}),
     google: googleConfigSchema.prefault({}),
   })
