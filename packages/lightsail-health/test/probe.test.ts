@@ -172,7 +172,7 @@ describe("hostFindings", () => {
       ["burst-capacity", "critical"],
       ["status-check", "critical"],
     ]);
-    expect(findings[2]?.summary).toBe("disk / is 94% full (2.3 GiB left)");
+    expect(findings[2]?.summary).toBe("disk / is 95% full (1.8 GiB left)");
   });
 
   it("is quiet for a healthy host, and honors custom thresholds", () => {
