@@ -54,8 +54,8 @@ describe("section parsers", () => {
       mount: "/",
       totalBytes: 41555521536,
       usedBytes: 37401247744,
-      availableBytes: 2441355264,
-      usePercent: 94,
+      availableBytes: 1968443392,
+      usePercent: 95,
     });
     expect(parseProcess(host("ps.txt"))).toEqual({
       pid: 812,
