@@ -43,7 +43,7 @@ export interface HealthReport {
 export async function checkHealth(options: CheckHealthOptions): Promise<HealthReport> {
   const clock = options.clock ?? { now: () => Date.now() };
   const unit = options.unit ?? "jada-agent.service";
-  const since = options.since ?? "-2h";
+  const since = normalizeSince(options.since ?? "-2h");
   const script = buildProbeScript({ unit, since, logs: options.logs });
   const windowMs = windowOf(since);
 
@@ -108,4 +108,10 @@ function windowOf(since: string): number {
   if (!match) return 2 * 3_600_000;
   const unitMs = match[2] === "h" ? 3_600_000 : match[2] === "m" ? 60_000 : 86_400_000;
   return Number(match[1]) * unitMs;
+}
+
+/** `2h` means two hours back, as `-2h` does for journalctl; other forms pass through. */
+export function normalizeSince(since: string): string {
+  const trimmed = since.trim();
+  return /^\d+\s*[smhd]$/.test(trimmed) ? `-${trimmed}` : trimmed;
 }

@@ -7,7 +7,12 @@
  * @packageDocumentation
  */
 export { analyzeJournalText, type JournalAnalysis } from "./analyze.js";
-export { type CheckHealthOptions, checkHealth, type HealthReport } from "./check.js";
+export {
+  type CheckHealthOptions,
+  checkHealth,
+  type HealthReport,
+  normalizeSince,
+} from "./check.js";
 export { HealthError, type HealthErrorCode } from "./errors.js";
 export {
   DEFAULT_THRESHOLDS,

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { LightsailClient } from "@aws-sdk/client-lightsail";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLightsailApi } from "../src/adapters/aws.js";
-import { checkHealth } from "../src/check.js";
+import { checkHealth, normalizeSince } from "../src/check.js";
+import { METRICS } from "../src/metrics.js";
 import { createOpenSshShell } from "../src/ssh/openssh.js";
 import { type LightsailFake, startLightsailFake } from "../src/testing/lightsail-fake.js";
 import { generateKey } from "../src/testing/ssh-keys.js";
@@ -80,7 +81,9 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
   it("probes the host and reads the metrics in one check, with a verdict and fixes", async () => {
     const before = keyDirs().length;
     const { api, shell } = parts();
-    const report = await checkHealth({ instance: INSTANCE, api, shell, since: "-2h" });
+    const report = await checkHealth({ instance: INSTANCE, api, shell, since: "2h" });
+    expect(normalizeSince("2h")).toBe("-2h");
+    expect(normalizeSince("2026-05-13 15:00")).toBe("2026-05-13 15:00");
     expect(report.unobserved).toEqual([]);
     expect(report.verdict).toBe("CRITICAL");
     expect(report.probe?.service).toMatchObject({ activeState: "active", mainPid: 812 });
@@ -102,6 +105,14 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
       unit: "Bytes",
       period: 300,
     });
+    for (const request of fake.metricRequests) {
+      const spec = METRICS[request.metric as keyof typeof METRICS];
+      expect(request).toMatchObject({
+        unit: spec.unit,
+        period: spec.period,
+        statistics: [spec.statistic],
+      });
+    }
     expect(keyDirs().length).toBe(before);
   });
 
