@@ -1,0 +1,422 @@
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { OrchestratorError } from "../errors.js";
+import { quotaWindow } from "../quota-window.js";
+import type {
+  ClaimResult,
+  Clock,
+  QuotaStatus,
+  SessionEnd,
+  SessionRecord,
+  Task,
+  TaskStatus,
+  TaskStore,
+  TaskTransition,
+} from "../types.js";
+
+/** Options of {@link createSqliteTaskStore}. */
+export interface SqliteTaskStoreOptions {
+  /** Database file (`:memory:` for tests only: the store is meant to survive restarts). */
+  path: string;
+  /** Sessions per quota day (default 5). */
+  dailySessions?: number | undefined;
+  /** Minutes after 00:00 UTC when the quota day turns (default 0). */
+  rolloverMinutes?: number | undefined;
+  clock?: Clock | undefined;
+}
+
+// Versioned migrations: append only. `user_version` records how many have run.
+const MIGRATIONS: string[] = [
+  `CREATE TABLE tasks (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     prompt TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending','running','needs_you','done','failed','cancelled')),
+     priority INTEGER NOT NULL DEFAULT 0,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     max_attempts INTEGER NOT NULL DEFAULT 5,
+     not_before INTEGER,
+     parent_id TEXT REFERENCES tasks(id),
+     checkpoint TEXT,
+     result TEXT,
+     needs_you TEXT,
+     lease_owner TEXT,
+     lease_expires_at INTEGER,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX tasks_runnable ON tasks (status, priority DESC, created_at);
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     task_id TEXT NOT NULL REFERENCES tasks(id),
+     worker_id TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     ended_at INTEGER,
+     turns INTEGER NOT NULL DEFAULT 0,
+     outcome TEXT,
+     usage TEXT,
+     cost_usd REAL,
+     error TEXT
+   );
+   CREATE INDEX sessions_started ON sessions (started_at);
+   CREATE INDEX sessions_task ON sessions (task_id, started_at);
+   CREATE TABLE events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     task_id TEXT,
+     kind TEXT NOT NULL,
+     detail TEXT
+   );`,
+];
+
+interface TaskRow {
+  id: string;
+  title: string;
+  prompt: string;
+  status: TaskStatus;
+  priority: number;
+  attempts: number;
+  max_attempts: number;
+  not_before: number | null;
+  parent_id: string | null;
+  checkpoint: string | null;
+  result: string | null;
+  needs_you: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SessionRow {
+  id: string;
+  task_id: string;
+  worker_id: string;
+  started_at: number;
+  ended_at: number | null;
+  turns: number;
+  outcome: SessionRecord["outcome"];
+  usage: string | null;
+  cost_usd: number | null;
+  error: string | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+
+function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    prompt: row.prompt,
+    status: row.status,
+    priority: row.priority,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    notBefore: iso(row.not_before),
+    parentId: row.parent_id,
+    checkpoint: parse(row.checkpoint),
+    result: parse(row.result),
+    needsYou: row.needs_you,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: iso(row.lease_expires_at),
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+  };
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    workerId: row.worker_id,
+    startedAt: iso(row.started_at) as string,
+    endedAt: iso(row.ended_at),
+    turns: row.turns,
+    outcome: row.outcome,
+    usage: parse(row.usage) as SessionRecord["usage"],
+    costUsd: row.cost_usd,
+    error: row.error,
+  };
+}
+
+/**
+ * The {@link TaskStore} on one SQLite file (better-sqlite3, WAL mode). `claim` is a single
+ * `BEGIN IMMEDIATE` transaction: it counts the quota day's sessions, picks the highest-priority,
+ * oldest runnable task (pending and due, or running with an expired lease: crash recovery with
+ * the checkpoint intact), takes the lease and records the session, so several workers, even in
+ * several processes on the same file, never exceed the quota or claim a task twice.
+ *
+ * @example
+ * ```ts
+ * const store = createSqliteTaskStore({ path: ".jada/jada.db", dailySessions: 5 });
+ * await store.add({ title: "Reconcile bookings", prompt: "..." });
+ * const claim = await store.claim("worker-1", 120_000);
+ * ```
+ */
+export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStore {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const limit = options.dailySessions ?? 5;
+  const rollover = options.rolloverMinutes ?? 0;
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = NORMAL");
+    migrate(db);
+  } catch (error) {
+    throw new OrchestratorError(
+      "STORE_FAILED",
+      `cannot open the task store ${options.path}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+
+  const statements = {
+    insert: db.prepare(
+      `INSERT INTO tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at)
+       VALUES (@id, @title, @prompt, 'pending', @priority, @maxAttempts, @notBefore, @parentId, @now, @now)`,
+    ),
+    get: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE id = ?"),
+    all: db.prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY created_at, rowid"),
+    byStatus: db.prepare<[string], TaskRow>(
+      "SELECT * FROM tasks WHERE status = ? ORDER BY created_at, rowid",
+    ),
+    usedToday: db.prepare<[number, number], { used: number }>(
+      "SELECT count(*) AS used FROM sessions WHERE started_at >= ? AND started_at < ?",
+    ),
+    runnable: db.prepare<{ now: number }, TaskRow>(
+      `SELECT * FROM tasks
+       WHERE (status = 'pending' AND (not_before IS NULL OR not_before <= @now))
+          OR (status = 'running' AND lease_expires_at <= @now)
+       ORDER BY priority DESC, created_at, rowid LIMIT 1`,
+    ),
+    lease: db.prepare(
+      `UPDATE tasks SET status = 'running', lease_owner = @worker, lease_expires_at = @expires,
+         attempts = attempts + 1, updated_at = @now WHERE id = @id`,
+    ),
+    startSession: db.prepare(
+      "INSERT INTO sessions (id, task_id, worker_id, started_at) VALUES (?, ?, ?, ?)",
+    ),
+    heartbeat: db.prepare(
+      "UPDATE tasks SET lease_expires_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+    ),
+    checkpoint: db.prepare(
+      "UPDATE tasks SET checkpoint = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'running'",
+    ),
+    session: db.prepare<[string], SessionRow>("SELECT * FROM sessions WHERE id = ?"),
+    sessions: db.prepare<[string], SessionRow>(
+      "SELECT * FROM sessions WHERE task_id = ? ORDER BY started_at, rowid",
+    ),
+    endSession: db.prepare(
+      "UPDATE sessions SET ended_at = ?, turns = ?, outcome = ?, usage = ?, cost_usd = ?, error = ? WHERE id = ?",
+    ),
+    event: db.prepare("INSERT INTO events (at, task_id, kind, detail) VALUES (?, ?, ?, ?)"),
+  };
+
+  const quotaAt = (now: number): QuotaStatus => {
+    const window = quotaWindow(now, rollover);
+    const { used } = statements.usedToday.get(window.start, window.end) as { used: number };
+    return { used, limit, resetsAt: new Date(window.end).toISOString() };
+  };
+
+  const mustGet = (id: string): TaskRow => {
+    const row = statements.get.get(id);
+    if (row === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${id}`);
+    return row;
+  };
+
+  const claimTransaction = db.transaction((workerId: string, leaseMs: number): ClaimResult => {
+    const now = clock.now();
+    const quota = quotaAt(now);
+    const row = statements.runnable.get({ now });
+    if (row === undefined) return { kind: "idle" };
+    if (quota.used >= quota.limit) return { kind: "quota_exhausted", quota };
+    statements.lease.run({ id: row.id, worker: workerId, expires: now + leaseMs, now });
+    const sessionId = randomUUID();
+    statements.startSession.run(sessionId, row.id, workerId, now);
+    statements.event.run(
+      now,
+      row.id,
+      row.status === "running" ? "reclaimed" : "claimed",
+      JSON.stringify({ workerId, sessionId }),
+    );
+    return { kind: "claimed", task: toTask(mustGet(row.id)), sessionId };
+  });
+
+  const finishTransaction = db.transaction(
+    (sessionId: string, end: SessionEnd, next: TaskTransition): Task => {
+      const now = clock.now();
+      const session = statements.session.get(sessionId);
+      if (session === undefined)
+        throw new OrchestratorError("NOT_FOUND", `no session ${sessionId}`);
+      const task = mustGet(session.task_id);
+      if (task.lease_owner !== session.worker_id || task.status !== "running") {
+        throw new OrchestratorError(
+          "LEASE_LOST",
+          `task ${task.id} is no longer leased to ${session.worker_id}`,
+        );
+      }
+      statements.endSession.run(
+        now,
+        end.turns,
+        end.outcome,
+        end.usage ? JSON.stringify(end.usage) : null,
+        end.costUsd ?? null,
+        end.error ?? null,
+        sessionId,
+      );
+      let status: TaskStatus = next.status;
+      let needsYou: string | null = null;
+      if (next.status === "pending" && task.attempts >= task.max_attempts) {
+        // Bounded: a task that keeps running out of sessions needs a person.
+        status = "needs_you";
+        needsYou = `took ${task.attempts} sessions without finishing (the most allowed); the last checkpoint says where it stands`;
+      } else if (next.status === "needs_you" || next.status === "failed") {
+        needsYou = next.message;
+      }
+      db.prepare(
+        `UPDATE tasks SET status = @status, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now,
+         checkpoint = COALESCE(@checkpoint, checkpoint), result = COALESCE(@result, result),
+         not_before = @notBefore, needs_you = @needsYou WHERE id = @id`,
+      ).run({
+        id: task.id,
+        status,
+        now,
+        checkpoint:
+          next.status === "pending" && next.checkpoint !== undefined
+            ? JSON.stringify(next.checkpoint)
+            : null,
+        result: next.status === "done" ? JSON.stringify(next.result ?? null) : null,
+        notBefore: next.status === "pending" && next.notBefore ? next.notBefore.getTime() : null,
+        needsYou,
+      });
+      statements.event.run(
+        now,
+        task.id,
+        `session_${end.outcome}`,
+        JSON.stringify({ sessionId, turns: end.turns, status }),
+      );
+      return toTask(mustGet(task.id));
+    },
+  );
+
+  const immediate =
+    <A extends unknown[], R>(transaction: Database.Transaction<(...args: A) => R>) =>
+    (...args: A): R => {
+      try {
+        return transaction.immediate(...args);
+      } catch (error) {
+        if (error instanceof OrchestratorError) throw error;
+        throw new OrchestratorError("STORE_FAILED", `task store: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    };
+  const claim = immediate(claimTransaction);
+  const finish = immediate(finishTransaction);
+
+  return {
+    async add(input) {
+      if (!input.title || input.title.trim() === "")
+        throw new OrchestratorError("INVALID_INPUT", "a task needs a title");
+      if (input.parentId !== undefined && statements.get.get(input.parentId) === undefined) {
+        throw new OrchestratorError("NOT_FOUND", `no parent task ${input.parentId}`);
+      }
+      const id = randomUUID();
+      const now = clock.now();
+      statements.insert.run({
+        id,
+        title: input.title.trim(),
+        prompt: input.prompt ?? input.title.trim(),
+        priority: input.priority ?? 0,
+        maxAttempts: input.maxAttempts ?? 5,
+        notBefore: input.notBefore?.getTime() ?? null,
+        parentId: input.parentId ?? null,
+        now,
+      });
+      statements.event.run(now, id, "added", null);
+      return toTask(mustGet(id));
+    },
+    async get(id) {
+      const row = statements.get.get(id);
+      return row === undefined ? undefined : toTask(row);
+    },
+    async list(filter = {}) {
+      const rows = filter.status ? statements.byStatus.all(filter.status) : statements.all.all();
+      return rows.map(toTask);
+    },
+    async claim(workerId, leaseMs) {
+      return claim(workerId, leaseMs);
+    },
+    async heartbeat(taskId, workerId, leaseMs) {
+      const now = clock.now();
+      return statements.heartbeat.run(now + leaseMs, now, taskId, workerId).changes === 1;
+    },
+    async saveCheckpoint(taskId, workerId, checkpoint) {
+      const changed = statements.checkpoint.run(
+        JSON.stringify(checkpoint),
+        clock.now(),
+        taskId,
+        workerId,
+      ).changes;
+      if (changed !== 1)
+        throw new OrchestratorError(
+          "LEASE_LOST",
+          `task ${taskId} is no longer leased to ${workerId}`,
+        );
+    },
+    async finishSession(sessionId, end, next) {
+      return finish(sessionId, end, next);
+    },
+    async cancel(taskId) {
+      const row = mustGet(taskId);
+      if (row.status === "done" || row.status === "cancelled") {
+        throw new OrchestratorError("INVALID_STATE", `task ${taskId} is already ${row.status}`);
+      }
+      const now = clock.now();
+      db.prepare(
+        "UPDATE tasks SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+      ).run(now, taskId);
+      statements.event.run(now, taskId, "cancelled", null);
+      return toTask(mustGet(taskId));
+    },
+    async retry(taskId) {
+      const row = mustGet(taskId);
+      if (row.status !== "failed" && row.status !== "cancelled" && row.status !== "needs_you") {
+        throw new OrchestratorError(
+          "INVALID_STATE",
+          `task ${taskId} is ${row.status}: only failed, cancelled or needs-you tasks are retried`,
+        );
+      }
+      const now = clock.now();
+      db.prepare(
+        "UPDATE tasks SET status = 'pending', attempts = 0, not_before = NULL, needs_you = NULL, updated_at = ? WHERE id = ?",
+      ).run(now, taskId);
+      statements.event.run(now, taskId, "retried", null);
+      return toTask(mustGet(taskId));
+    },
+    async sessions(taskId) {
+      return statements.sessions.all(taskId).map(toSession);
+    },
+    async quota() {
+      return quotaAt(clock.now());
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  const apply = db.transaction(() => {
+    for (let index = version; index < MIGRATIONS.length; index++) {
+      db.exec(MIGRATIONS[index] as string);
+      db.pragma(`user_version = ${index + 1}`);
+    }
+  });
+  if (version < MIGRATIONS.length) apply.immediate();
+}

@@ -1,0 +1,249 @@
+import { describe, expect, it } from "vitest";
+import type { Clock, TaskStore } from "../types.js";
+
+/** What a contract run gives the factory: a clock it controls, and the quota to enforce. */
+export interface ContractStoreOptions {
+  clock: Clock;
+  dailySessions: number;
+  rolloverMinutes: number;
+}
+
+/** A controllable clock, starting at `start`. */
+export function manualClock(
+  start: number,
+): Clock & { advance(ms: number): void; set(ms: number): void } {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+    set(ms) {
+      now = ms;
+    },
+  };
+}
+
+const MINUTE = 60_000;
+const LEASE = 2 * MINUTE;
+
+/**
+ * The behaviour every {@link TaskStore} adapter must have, as a vitest suite. Call it from a test
+ * file of the adapter with a factory that opens a fresh, empty store.
+ *
+ * @example
+ * ```ts
+ * taskStoreContract("sqlite", (options) => createSqliteTaskStore({ path: tempFile(), ...options }));
+ * ```
+ */
+export function taskStoreContract(
+  name: string,
+  open: (options: ContractStoreOptions) => Promise<TaskStore> | TaskStore,
+): void {
+  describe(`TaskStore contract: ${name}`, () => {
+    const setup = async (overrides: Partial<Omit<ContractStoreOptions, "clock">> = {}) => {
+      const clock = manualClock(Date.parse("2026-11-23T10:00:00Z"));
+      const store = await open({
+        clock,
+        dailySessions: overrides.dailySessions ?? 5,
+        rolloverMinutes: overrides.rolloverMinutes ?? 0,
+      });
+      return { clock, store };
+    };
+
+    it("adds tasks with defaults and reads them back", async () => {
+      const { store } = await setup();
+      const task = await store.add({
+        title: "  Reconcile bookings ",
+        prompt: "Compare the sheet with the site.",
+      });
+      expect(task).toMatchObject({
+        title: "Reconcile bookings",
+        status: "pending",
+        priority: 0,
+        attempts: 0,
+        checkpoint: null,
+        leaseOwner: null,
+      });
+      expect(await store.get(task.id)).toEqual(task);
+      expect(await store.list({ status: "pending" })).toEqual([task]);
+      expect(await store.get("nope")).toBeUndefined();
+      await expect(store.add({ title: " " })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+      await expect(store.add({ title: "child", parentId: "missing" })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      await store.close();
+    });
+
+    it("claims the highest priority, then the oldest, and never before not-before", async () => {
+      const { store, clock } = await setup();
+      const old = await store.add({ title: "old" });
+      clock.advance(1000);
+      await store.add({ title: "newer" });
+      const urgent = await store.add({
+        title: "urgent",
+        priority: 10,
+        notBefore: new Date(clock.now() + MINUTE),
+      });
+      const first = await store.claim("w1", LEASE);
+      expect(first.kind === "claimed" && first.task.id).toBe(old.id);
+      clock.advance(MINUTE);
+      const second = await store.claim("w1", LEASE);
+      expect(second.kind === "claimed" && second.task.id).toBe(urgent.id);
+      await store.close();
+    });
+
+    it("leases a task to one worker at a time, and hands it back with its checkpoint when the lease expires", async () => {
+      const { store, clock } = await setup();
+      const task = await store.add({ title: "long job" });
+      const claim = await store.claim("w1", LEASE);
+      if (claim.kind !== "claimed") throw new Error("expected a claim");
+      expect(claim.task).toMatchObject({ status: "running", leaseOwner: "w1", attempts: 1 });
+      expect(await store.claim("w2", LEASE)).toEqual({ kind: "idle" });
+      await store.saveCheckpoint(task.id, "w1", { done: ["step 1"], next: "step 2" });
+      expect(await store.heartbeat(task.id, "w1", LEASE)).toBe(true);
+      expect(await store.heartbeat(task.id, "w2", LEASE)).toBe(false);
+
+      clock.advance(LEASE + 1); // w1 died
+      const again = await store.claim("w2", LEASE);
+      expect(again.kind === "claimed" && again.task).toMatchObject({
+        id: task.id,
+        leaseOwner: "w2",
+        attempts: 2,
+        checkpoint: { done: ["step 1"], next: "step 2" },
+      });
+      // The old worker has lost it.
+      await expect(store.saveCheckpoint(task.id, "w1", {})).rejects.toMatchObject({
+        code: "LEASE_LOST",
+      });
+      await expect(
+        store.finishSession(
+          claim.sessionId,
+          { turns: 3, outcome: "completed" },
+          { status: "done", result: 1 },
+        ),
+      ).rejects.toMatchObject({
+        code: "LEASE_LOST",
+      });
+      await store.close();
+    });
+
+    it("moves a task on when its session ends, and records the session", async () => {
+      const { store } = await setup();
+      const task = await store.add({ title: "t" });
+      const first = await store.claim("w1", LEASE);
+      if (first.kind !== "claimed") throw new Error("expected a claim");
+      const usage = {
+        inputTokens: 1200,
+        outputTokens: 300,
+        cacheReadTokens: 1000,
+        cacheWriteTokens: 0,
+      };
+      const back = await store.finishSession(
+        first.sessionId,
+        { turns: 30, outcome: "max_turns", usage, costUsd: 0.012 },
+        { status: "pending", checkpoint: { next: "finish" } },
+      );
+      expect(back).toMatchObject({
+        status: "pending",
+        checkpoint: { next: "finish" },
+        leaseOwner: null,
+      });
+      const second = await store.claim("w1", LEASE);
+      if (second.kind !== "claimed") throw new Error("expected a claim");
+      expect(second.task.checkpoint).toEqual({ next: "finish" });
+      const done = await store.finishSession(
+        second.sessionId,
+        { turns: 4, outcome: "completed" },
+        { status: "done", result: { summary: "ok" } },
+      );
+      expect(done).toMatchObject({
+        status: "done",
+        result: { summary: "ok" },
+        checkpoint: { next: "finish" },
+      });
+      const sessions = await store.sessions(task.id);
+      expect(sessions.map((session) => [session.turns, session.outcome, session.costUsd])).toEqual([
+        [30, "max_turns", 0.012],
+        [4, "completed", null],
+      ]);
+      expect(sessions[0]?.usage).toEqual(usage);
+      await store.close();
+    });
+
+    it("sends a task to a person: on request, and after its last allowed session", async () => {
+      const { store } = await setup();
+      await store.add({ title: "ask", maxAttempts: 2 });
+      const claim = await store.claim("w1", LEASE);
+      if (claim.kind !== "claimed") throw new Error("expected a claim");
+      const asked = await store.finishSession(
+        claim.sessionId,
+        { turns: 2, outcome: "needs_you" },
+        { status: "needs_you", message: "approve the refund" },
+      );
+      expect(asked).toMatchObject({ status: "needs_you", needsYou: "approve the refund" });
+      expect((await store.retry(asked.id)).status).toBe("pending");
+
+      for (let session = 1; session <= 2; session++) {
+        const next = await store.claim("w1", LEASE);
+        if (next.kind !== "claimed") throw new Error("expected a claim");
+        const after = await store.finishSession(
+          next.sessionId,
+          { turns: 30, outcome: "max_turns" },
+          { status: "pending", checkpoint: { session } },
+        );
+        expect(after.status).toBe(session === 2 ? "needs_you" : "pending");
+        if (session === 2) expect(after.needsYou).toContain("took 2 sessions");
+      }
+      await store.close();
+    });
+
+    it("cancels and retries only where it makes sense", async () => {
+      const { store } = await setup();
+      const task = await store.add({ title: "t" });
+      await expect(store.retry(task.id)).rejects.toMatchObject({ code: "INVALID_STATE" });
+      expect((await store.cancel(task.id)).status).toBe("cancelled");
+      await expect(store.cancel(task.id)).rejects.toMatchObject({ code: "INVALID_STATE" });
+      expect(await store.claim("w1", LEASE)).toEqual({ kind: "idle" });
+      expect((await store.retry(task.id)).status).toBe("pending");
+      await expect(store.cancel("missing")).rejects.toMatchObject({ code: "NOT_FOUND" });
+      await store.close();
+    });
+
+    it("allows the daily quota of sessions, then waits for the next UTC day", async () => {
+      const { store, clock } = await setup({ dailySessions: 3 });
+      for (let i = 0; i < 5; i++) await store.add({ title: `t${i}` });
+      clock.set(Date.parse("2026-11-23T22:00:00Z"));
+      for (let i = 0; i < 3; i++) expect((await store.claim(`w${i}`, LEASE)).kind).toBe("claimed");
+      const refused = await store.claim("w9", LEASE);
+      expect(refused).toEqual({
+        kind: "quota_exhausted",
+        quota: { used: 3, limit: 3, resetsAt: "2026-11-24T00:00:00.000Z" },
+      });
+      expect(await store.quota()).toEqual({
+        used: 3,
+        limit: 3,
+        resetsAt: "2026-11-24T00:00:00.000Z",
+      });
+      clock.set(Date.parse("2026-11-24T00:00:01Z"));
+      expect((await store.claim("w9", LEASE)).kind).toBe("claimed");
+      expect((await store.quota()).used).toBe(1);
+      await store.close();
+    });
+
+    it("turns the quota day at the configured rollover", async () => {
+      const { store, clock } = await setup({ dailySessions: 1, rolloverMinutes: 6 * 60 });
+      await store.add({ title: "a" });
+      await store.add({ title: "b" });
+      clock.set(Date.parse("2026-11-24T05:00:00Z"));
+      expect((await store.claim("w", LEASE)).kind).toBe("claimed");
+      const refused = await store.claim("w", LEASE);
+      expect(refused.kind === "quota_exhausted" && refused.quota.resetsAt).toBe(
+        "2026-11-24T06:00:00.000Z",
+      );
+      clock.set(Date.parse("2026-11-24T06:00:00Z"));
+      expect((await store.claim("w", LEASE)).kind).toBe("claimed");
+      await store.close();
+    });
+  });
+}

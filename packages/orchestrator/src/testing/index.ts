@@ -1,0 +1,7 @@
+/**
+ * `@jada/orchestrator/testing`: the contract suite every `TaskStore` adapter must pass (run it
+ * from a vitest file with a factory of fresh stores), and a manual clock.
+ *
+ * @packageDocumentation
+ */
+export { type ContractStoreOptions, manualClock, taskStoreContract } from "./contract.js";
