@@ -163,6 +163,9 @@ describe("publishing to a registry", () => {
         'import { mask } from "@jada/google-token";',
         'import { analyzeJournalText } from "@jada/lightsail-health";',
         'if (analyzeJournalText("").verdict !== "UNKNOWN") throw new Error("lightsail-health");',
+        'import { createSqliteTaskStore } from "@jada/orchestrator/sqlite";',
+        'const tasks = createSqliteTaskStore({ path: ":memory:" });',
+        'if ((await tasks.add({ title: "t" })).status !== "pending") throw new Error("orchestrator");',
         'const { findings } = lintHtml("<script>var a = {{ b }};</script>");',
         "console.log(JSON.stringify({ rule: findings[0].ruleId, rules: LINT_RULES.length,",
         '  version: VERSION, format: configSchema.parse({}).lint.format, masked: mask("1//0abcdef") }));',
@@ -218,6 +221,8 @@ describe("publishing to a registry", () => {
         'import { createTokenManager, type TokenHealth, TokenStore } from "@jada/google-token";',
         'import { deploySite, type DeployResult } from "@jada/static-deploy";',
         'import { analyzeJournalText, type Verdict } from "@jada/lightsail-health";',
+        'import type { Task } from "@jada/orchestrator";',
+        'import { createSqliteTaskStore } from "@jada/orchestrator/sqlite";',
         "",
         'const findings: LintFinding[] = lintHtml("<p>{{ a }}</p>", { scope: "#main" }).findings;',
         "const first: number | undefined = findings[0]?.line;",
@@ -236,7 +241,8 @@ describe("publishing to a registry", () => {
         "const deployed: Promise<DeployResult> | undefined = undefined as unknown as Promise<DeployResult>;",
         "void deploySite;",
         'const verdict: Verdict = analyzeJournalText("").verdict;',
-        "export { first, run, code, config, exit, wrong, health, status, deployed, verdict };",
+        'const task: Promise<Task> = createSqliteTaskStore({ path: ":memory:" }).add({ title: "t" });',
+        "export { first, run, code, config, exit, wrong, health, status, deployed, verdict, task };",
       ].join("\n"),
     );
     run(process.execPath, [tsc, "-p", "tsconfig.json"], { cwd: consumer });
