@@ -1,13 +1,51 @@
 /**
- * `@jada/orchestrator`: turn- and quota-aware agent sessions. This release holds the durable
- * task store (port `TaskStore`, SQLite adapter in `./sqlite`, contract suite in `./testing`)
- * with the daily session quota taken in the same transaction as the claim; the session runner,
- * tools, jobs and the worker loop follow.
+ * `@jada/orchestrator`: turn- and quota-aware agent sessions. The durable task store (port
+ * `TaskStore`, SQLite adapter in `./sqlite`, contract suite in `./testing`) takes the day's
+ * session slot in the same transaction as the claim; the session runner counts every turn,
+ * nudges the agent to checkpoint before the limit, and the next session starts from that
+ * checkpoint. Jobs, alerts and the worker loop follow.
  *
  * @packageDocumentation
  */
+export {
+  type AnthropicModelOptions,
+  classifyAnthropicError,
+  createAnthropicModel,
+} from "./anthropic.js";
 export { OrchestratorError, type OrchestratorErrorCode } from "./errors.js";
+export {
+  type AgentModel,
+  type ContentBlock,
+  type Message,
+  ModelError,
+  type ModelErrorKind,
+  type ModelRequest,
+  type ModelResponse,
+  type ToolSpec,
+  type Usage,
+} from "./model.js";
 export { quotaWindow } from "./quota-window.js";
+export {
+  costOf,
+  type ModelPrice,
+  type RunNextTaskOptions,
+  type RunNextTaskResult,
+  runNextTask,
+} from "./run-task.js";
+export {
+  type Checkpoint,
+  type RunSessionOptions,
+  runSession,
+  type SessionResult,
+} from "./session-runner.js";
+export {
+  BUILT_IN,
+  builtInTools,
+  defineTool,
+  type Tool,
+  type ToolContext,
+  toolSpec,
+} from "./tools.js";
 export type {
   ClaimResult,
   Clock,

@@ -112,6 +112,12 @@ export interface TaskStore {
 /** Where a task goes when its session ends. */
 export type TaskTransition =
   | { status: "done"; result: unknown }
-  | { status: "pending"; checkpoint?: unknown; notBefore?: Date | undefined }
+  | {
+      status: "pending";
+      checkpoint?: unknown;
+      notBefore?: Date | undefined;
+      /** The session never really ran: give back its attempt and its quota slot. */
+      refund?: boolean | undefined;
+    }
   | { status: "needs_you"; message: string }
   | { status: "failed"; message: string };

@@ -56,7 +56,8 @@ const MIGRATIONS: string[] = [
      outcome TEXT,
      usage TEXT,
      cost_usd REAL,
-     error TEXT
+     error TEXT,
+     counts_quota INTEGER NOT NULL DEFAULT 1
    );
    CREATE INDEX sessions_started ON sessions (started_at);
    CREATE INDEX sessions_task ON sessions (task_id, started_at);
@@ -185,7 +186,7 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
       "SELECT * FROM tasks WHERE status = ? ORDER BY created_at, rowid",
     ),
     usedToday: db.prepare<[number, number], { used: number }>(
-      "SELECT count(*) AS used FROM sessions WHERE started_at >= ? AND started_at < ?",
+      "SELECT count(*) AS used FROM sessions WHERE started_at >= ? AND started_at < ? AND counts_quota = 1",
     ),
     runnable: db.prepare<{ now: number }, TaskRow>(
       `SELECT * FROM tasks
@@ -270,7 +271,14 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
       );
       let status: TaskStatus = next.status;
       let needsYou: string | null = null;
-      if (next.status === "pending" && task.attempts >= task.max_attempts) {
+      const refund = next.status === "pending" && next.refund === true;
+      if (refund) {
+        // The session never really ran (rate limit, overload, network, auth): it costs neither an
+        // attempt nor a slot of the day's quota.
+        db.prepare("UPDATE tasks SET attempts = attempts - 1 WHERE id = ?").run(task.id);
+        db.prepare("UPDATE sessions SET counts_quota = 0 WHERE id = ?").run(sessionId);
+      }
+      if (next.status === "pending" && !refund && task.attempts >= task.max_attempts) {
         // Bounded: a task that keeps running out of sessions needs a person.
         status = "needs_you";
         needsYou = `took ${task.attempts} sessions without finishing (the most allowed); the last checkpoint says where it stands`;

@@ -5,3 +5,9 @@
  * @packageDocumentation
  */
 export { type ContractStoreOptions, manualClock, taskStoreContract } from "./contract.js";
+export {
+  type FakeReply,
+  type FakeRequest,
+  type MessagesFake,
+  startMessagesFake,
+} from "./messages-fake.js";

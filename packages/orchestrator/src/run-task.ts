@@ -1,0 +1,116 @@
+import type { AgentModel, Usage } from "./model.js";
+import { runSession, type SessionResult } from "./session-runner.js";
+import type { Tool } from "./tools.js";
+import type { ClaimResult, QuotaStatus, Task, TaskStore, TaskTransition } from "./types.js";
+
+/** Dollars per million tokens of a model (the config's price table). */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** Options of {@link runNextTask}. */
+export interface RunNextTaskOptions {
+  store: TaskStore;
+  model: AgentModel;
+  system: string;
+  workerId: string;
+  tools?: readonly Tool[] | undefined;
+  maxTurns?: number | undefined;
+  checkpointAtTurn?: number | undefined;
+  /** Lease length; heartbeated after every turn (default 10 minutes). */
+  leaseMs?: number | undefined;
+  price?: ModelPrice | undefined;
+  signal?: AbortSignal | undefined;
+  now?: (() => number) | undefined;
+}
+
+/** What one pass did. */
+export type RunNextTaskResult =
+  | { kind: "ran"; task: Task; session: SessionResult }
+  | { kind: "quota_exhausted"; quota: QuotaStatus }
+  | { kind: "idle" };
+
+// Seconds to back off when the API did not say: overloaded, network trouble.
+const BACKOFF_SECONDS = { rate_limited: 60, overloaded: 60, network: 30 } as const;
+
+/** Estimated dollars of a session's usage. */
+export function costOf(usage: Usage, price: ModelPrice | undefined): number | undefined {
+  if (price === undefined) return undefined;
+  const perToken = (dollarsPerMillion: number) => dollarsPerMillion / 1_000_000;
+  return (
+    usage.inputTokens * perToken(price.input) +
+    usage.outputTokens * perToken(price.output) +
+    usage.cacheReadTokens * perToken(price.cacheRead) +
+    usage.cacheWriteTokens * perToken(price.cacheWrite)
+  );
+}
+
+/**
+ * Claims the next runnable task (and a slot of the day's quota), runs one session of it, and
+ * records where it goes: done, back to pending from its checkpoint (turn limit, or a transient
+ * API error that gives back its attempt and slot, with a not-before for rate limits and
+ * overload), or to a person.
+ */
+export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextTaskResult> {
+  const leaseMs = options.leaseMs ?? 10 * 60_000;
+  const now = options.now ?? Date.now;
+  const claim: ClaimResult = await options.store.claim(options.workerId, leaseMs);
+  if (claim.kind !== "claimed") return claim;
+  const { task, sessionId } = claim;
+  const session = await runSession({
+    task,
+    model: options.model,
+    system: options.system,
+    tools: options.tools,
+    maxTurns: options.maxTurns,
+    checkpointAtTurn: options.checkpointAtTurn,
+    signal: options.signal,
+    createTask: async (input) => (await options.store.add({ ...input, parentId: task.id })).id,
+    onTurn: async () => {
+      await options.store.heartbeat(task.id, options.workerId, leaseMs);
+    },
+  });
+
+  let next: TaskTransition;
+  if (session.outcome === "completed") next = { status: "done", result: session.result ?? null };
+  else if (session.outcome === "needs_you")
+    next = { status: "needs_you", message: session.needsYou ?? "the agent asked for a person" };
+  else if (session.outcome === "max_turns")
+    next = { status: "pending", checkpoint: session.checkpoint };
+  else {
+    const kind = session.error?.kind ?? "network";
+    if (kind === "invalid_request") {
+      next = {
+        status: "needs_you",
+        message: `the API refused the request: ${session.error?.message ?? ""}`,
+      };
+    } else {
+      const wait =
+        kind === "auth"
+          ? 0
+          : (session.error?.retryAfterSeconds ??
+            BACKOFF_SECONDS[kind === "tool" ? "network" : kind]);
+      next = {
+        status: "pending",
+        refund: true,
+        ...(session.checkpoint && session.turns > 0 ? { checkpoint: session.checkpoint } : {}),
+        ...(wait > 0 ? { notBefore: new Date(now() + wait * 1000) } : {}),
+      };
+    }
+  }
+  const finished = await options.store.finishSession(
+    sessionId,
+    {
+      turns: session.turns,
+      outcome: session.outcome,
+      usage: session.usage,
+      costUsd: costOf(session.usage, options.price),
+      error: session.error ? `${session.error.kind}: ${session.error.message}` : undefined,
+    },
+    next,
+  );
+  return { kind: "ran", task: finished, session };
+}
