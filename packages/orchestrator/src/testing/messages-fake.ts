@@ -49,14 +49,12 @@ export async function startMessagesFake(
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     if (request.method !== "POST" || !request.url?.startsWith("/v1/messages")) {
-      response
-        .writeHead(404, { "content-type": "application/json" })
-        .end(
-          JSON.stringify({
-            type: "error",
-            error: { type: "not_found_error", message: "not found" },
-          }),
-        );
+      response.writeHead(404, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          type: "error",
+          error: { type: "not_found_error", message: "not found" },
+        }),
+      );
       return;
     }
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
@@ -86,14 +84,12 @@ export async function startMessagesFake(
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (reply.error.retryAfter !== undefined)
         headers["retry-after"] = String(reply.error.retryAfter);
-      response
-        .writeHead(reply.error.status, headers)
-        .end(
-          JSON.stringify({
-            type: "error",
-            error: { type: reply.error.type, message: reply.error.message },
-          }),
-        );
+      response.writeHead(reply.error.status, headers).end(
+        JSON.stringify({
+          type: "error",
+          error: { type: reply.error.type, message: reply.error.message },
+        }),
+      );
       return;
     }
     const hasToolUse = reply.content.some((block) => block.type === "tool_use");
