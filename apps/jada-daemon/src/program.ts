@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerAgentCommands } from "./commands/agent.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerGoogleCommands } from "./commands/google.js";
 import { registerHealthCommands } from "./commands/health.js";
@@ -91,6 +92,7 @@ Run 'jada <command> --help' for a command's options.`,
   registerDeployCommands(program, io, getConfig, setExitCode);
   registerGoogleCommands(program, io, getConfig, setExitCode);
   registerHealthCommands(program, io, getConfig, setExitCode);
+  registerAgentCommands(program, io, getConfig, setExitCode);
   // Subcommands share the program's output and error handling.
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program).slice(1)) {

@@ -3,7 +3,7 @@
  * `TaskStore`, SQLite adapter in `./sqlite`, contract suite in `./testing`) takes the day's
  * session slot in the same transaction as the claim; the session runner counts every turn,
  * nudges the agent to checkpoint before the limit, and the next session starts from that
- * checkpoint. Jobs, alerts and the worker loop follow.
+ * checkpoint; the worker loop runs it all in the daemon. Jobs and alerts follow.
  *
  * @packageDocumentation
  */
@@ -59,3 +59,4 @@ export type {
   TaskStore,
   TaskTransition,
 } from "./types.js";
+export { createWorker, type Logger, type Worker, type WorkerOptions } from "./worker.js";

@@ -108,7 +108,11 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
       outcome: session.outcome,
       usage: session.usage,
       costUsd: costOf(session.usage, options.price),
-      error: session.error ? `${session.error.kind}: ${session.error.message}` : undefined,
+      error: session.error
+        ? `${session.error.kind}: ${session.error.message}`
+        : session.interrupted
+          ? `interrupted after ${session.turns} turns: the worker was stopping`
+          : undefined,
     },
     next,
   );

@@ -49,6 +49,8 @@ export interface SessionResult {
   error:
     | { kind: ModelErrorKind | "tool"; message: string; retryAfterSeconds?: number | undefined }
     | undefined;
+  /** The worker was stopping: the session ended early, after its current call, with a checkpoint. */
+  interrupted?: boolean | undefined;
 }
 
 const NOT_FINISHED =
@@ -183,7 +185,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
       }
     }
     if (finished) return finished;
-    if (options.signal?.aborted) return end("max_turns", turn);
+    if (options.signal?.aborted) return end("max_turns", turn, { interrupted: true });
     // Tool results go back; a reply that just stops is told the task is not finished.
     messages.push({
       role: "user",

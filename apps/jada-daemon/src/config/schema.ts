@@ -162,6 +162,57 @@ export const instanceSchema = z
   })
   .describe("A Lightsail instance checked by jada health.");
 
+/** `agent`: the daemon's agent sessions. */
+export const agentConfigSchema = z
+  .strictObject({
+    model: z.string().default("claude-sonnet-4-5").describe("Anthropic model id."),
+    maxTokens: z.number().int().min(256).default(4096).describe("max_tokens of each call."),
+    maxTurns: z
+      .number()
+      .int()
+      .min(1)
+      .max(200)
+      .default(30)
+      .describe("Model calls per session, at most."),
+    checkpointAtTurn: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Turn at which the agent is told to checkpoint (default maxTurns - 5)."),
+    dailySessions: z.number().int().min(0).default(5).describe("Sessions per quota day."),
+    rolloverMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1439)
+      .default(0)
+      .describe("Minutes after 00:00 UTC when the quota day turns."),
+    pollSeconds: z.number().int().min(1).default(60).describe("Seconds between polls when idle."),
+    leaseMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .default(10)
+      .describe("Task lease, heartbeated every turn."),
+    system: z
+      .string()
+      .default(
+        "You are the jada agent. Work on the task you are given with the tools you have. Save checkpoints when told, and call complete_task when the task is done or request_human when a person must act.",
+      )
+      .describe("System prompt."),
+    price: z
+      .strictObject({
+        input: z.number(),
+        output: z.number(),
+        cacheRead: z.number(),
+        cacheWrite: z.number(),
+      })
+      .optional()
+      .describe("Dollars per million tokens, for the cost estimate of each session."),
+  })
+  .describe("The agent daemon (jada daemon).");
+
 /** `aws`: only what the default provider chain cannot say. */
 export const awsConfigSchema = z
   .strictObject({
@@ -205,6 +256,7 @@ export const configSchema = z
       )
       .default({})
       .describe("Lightsail instances, by name (jada health NAME)."),
+    agent: agentConfigSchema.prefault({}),
     aws: awsConfigSchema.prefault({}),
     google: googleConfigSchema.prefault({}),
   })

@@ -1,0 +1,165 @@
+// `jada task`, `jada quota` and `jada daemon` as a user (and systemd) runs them: the built binary
+// as a subprocess, on a data directory, against the loopback Messages API.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type FakeReply, startMessagesFake } from "@jada/orchestrator/testing";
+import { afterEach, describe, expect, it } from "vitest";
+
+const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function workspace() {
+  const dir = await mkdtemp(join(tmpdir(), "jada-agent-cli-"));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function start(dir: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: dir,
+    env: { PATH: process.env["PATH"] ?? "", JADA_DATA_DIR: join(dir, "data"), ...env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const done = once(child, "exit").then(([code]) => ({
+    code: code as number | null,
+    stdout,
+    stderr,
+  }));
+  return { child, done };
+}
+
+const jada = (dir: string, args: string[], env: Record<string, string> = {}) =>
+  start(dir, args, env).done;
+
+describe("jada task and jada quota", () => {
+  it("adds, lists, shows, cancels and retries tasks", async () => {
+    const dir = await workspace();
+    const added = JSON.parse(
+      (await jada(dir, ["task", "add", "Reconcile bookings", "--priority", "2", "--json"])).stdout,
+    );
+    expect(added).toMatchObject({ title: "Reconcile bookings", priority: 2, status: "pending" });
+    expect((await jada(dir, ["task", "list"])).stdout).toMatch(
+      new RegExp(`${added.id.slice(0, 8)} +pending +2 +0/5 +Reconcile bookings`),
+    );
+    const shown = JSON.parse(
+      (await jada(dir, ["task", "show", added.id.slice(0, 8), "--json"])).stdout,
+    );
+    expect(shown).toMatchObject({ id: added.id, sessions: [] });
+    expect((await jada(dir, ["task", "cancel", added.id])).stdout).toBe(
+      `${added.id} is cancelled\n`,
+    );
+    expect((await jada(dir, ["task", "retry", added.id])).stdout).toBe(`${added.id} is pending\n`);
+    const bad = await jada(dir, ["task", "list", "--status", "sleeping"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown status "sleeping"');
+    expect((await jada(dir, ["task", "show", "nope"])).stderr).toContain("no task nope");
+    expect(JSON.parse((await jada(dir, ["quota", "--json"])).stdout)).toMatchObject({
+      used: 0,
+      limit: 5,
+    });
+  });
+});
+
+describe("jada daemon", () => {
+  it("says plainly that sessions are paused without an API key, and keeps the task queued", async () => {
+    const dir = await workspace();
+    await jada(dir, ["task", "add", "t"]);
+    const run = await jada(dir, ["daemon", "--once"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("sessions are paused: ANTHROPIC_API_KEY is not set");
+    expect(JSON.parse((await jada(dir, ["task", "list", "--json"])).stdout)[0].status).toBe(
+      "pending",
+    );
+  });
+
+  it("runs queued tasks with --once and logs each session as a JSON line", async () => {
+    const fake = await startMessagesFake(() => ({
+      content: [
+        {
+          type: "tool_use",
+          id: "toolu_1",
+          name: "complete_task",
+          input: { result: "reconciled 12 rows" },
+        },
+      ],
+    }));
+    cleanups.push(() => fake.close());
+    const dir = await workspace();
+    await jada(dir, ["task", "add", "Reconcile bookings"]);
+    const run = await jada(dir, ["daemon", "--once"], {
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      ANTHROPIC_BASE_URL: fake.baseURL,
+    });
+    expect(run.code).toBe(0);
+    const lines = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(lines.find((line) => line.msg.startsWith("session completed"))).toMatchObject({
+      outcome: "completed",
+      turns: 1,
+      status: "done",
+    });
+    const [task] = JSON.parse((await jada(dir, ["task", "list", "--json"])).stdout);
+    expect(task).toMatchObject({ status: "done", result: "reconciled 12 rows" });
+    expect(JSON.parse((await jada(dir, ["quota", "--json"])).stdout).used).toBe(1);
+  });
+
+  it("on SIGTERM mid-session finishes the call, saves a checkpoint, releases the lease and exits 0", async () => {
+    let release: (() => void) | undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fake = await startMessagesFake(async (): Promise<FakeReply> => {
+      await held; // the first call is in flight when the signal comes
+      return {
+        content: [
+          { type: "text", text: "read 40 of 120 rows" },
+          {
+            type: "tool_use",
+            id: "toolu_9",
+            name: "save_checkpoint",
+            input: { done: ["rows 1-40"], next: ["rows 41-120"], facts: [] },
+          },
+        ],
+      };
+    });
+    cleanups.push(() => fake.close());
+    const dir = await workspace();
+    const { id } = JSON.parse(
+      (await jada(dir, ["task", "add", "Long reconciliation", "--json"])).stdout,
+    );
+    const daemon = start(dir, ["daemon"], {
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      ANTHROPIC_BASE_URL: fake.baseURL,
+    });
+    while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    daemon.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release?.();
+    const exit = await daemon.done;
+    expect(exit.code).toBe(0);
+    expect(fake.requests).toHaveLength(1);
+    const shown = JSON.parse((await jada(dir, ["task", "show", id, "--json"])).stdout);
+    expect(shown).toMatchObject({
+      status: "pending",
+      leaseOwner: null,
+      checkpoint: { done: ["rows 1-40"], next: ["rows 41-120"], source: "agent" },
+    });
+    expect(shown.sessions[0]).toMatchObject({
+      turns: 1,
+      outcome: "max_turns",
+      error: "interrupted after 1 turns: the worker was stopping",
+    });
+  });
+});
