@@ -23,6 +23,7 @@ export interface WorkerOptions {
   /** Between polls when there is nothing to do (default 60 s); `wake()` cuts the wait short. */
   pollMs?: number | undefined;
   maxTurns?: number | undefined;
+  checkpointAtTurn?: number | undefined;
   leaseMs?: number | undefined;
   price?: ModelPrice | undefined;
   logger: Logger;
@@ -90,6 +91,7 @@ export function createWorker(options: WorkerOptions): Worker {
       tools: options.tools,
       workerId: id,
       maxTurns: options.maxTurns,
+      checkpointAtTurn: options.checkpointAtTurn,
       leaseMs: options.leaseMs,
       price: options.price,
       signal: abort.signal,
