@@ -1,5 +1,5 @@
-import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
-import { S3Client } from "@aws-sdk/client-s3";
+import type { CloudFrontClient } from "@aws-sdk/client-cloudfront";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { JadaConfig } from "./config/schema.js";
 
 /** The AWS SDK clients the daemon's commands use. */
@@ -15,10 +15,15 @@ export interface AwsClients {
  * with backoff on throttling and 5xx (`aws.maxAttempts`). An S3 endpoint on an IP address or
  * `localhost` gets path-style addressing, since virtual-hosted buckets cannot resolve there.
  */
-export function createAwsClients(
+export async function createAwsClients(
   config: JadaConfig["aws"],
   env: Readonly<Record<string, string | undefined>>,
-): AwsClients {
+): Promise<AwsClients> {
+  // Loaded on use: the daemon itself never pays for the AWS SDK in memory.
+  const [{ CloudFrontClient }, { S3Client }] = await Promise.all([
+    import("@aws-sdk/client-cloudfront"),
+    import("@aws-sdk/client-s3"),
+  ]);
   const s3Endpoint = env["AWS_ENDPOINT_URL_S3"] ?? env["AWS_ENDPOINT_URL"];
   return {
     s3: new S3Client({

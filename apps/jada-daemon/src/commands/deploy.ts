@@ -12,9 +12,8 @@ import {
   releaseIdOf,
   rollback,
 } from "@jada/static-deploy";
-import { createCloudFrontCdn, createS3ObjectStore } from "@jada/static-deploy/aws";
 import type { Command } from "commander";
-import { type AwsClients, createAwsClients } from "../aws-clients.js";
+import type { AwsClients } from "../aws-clients.js";
 import type { LoadedConfig } from "../config/load.js";
 import type { SiteConfig, TargetConfig } from "../config/schema.js";
 import { JadaCliError } from "../errors.js";
@@ -27,6 +26,7 @@ interface SiteContext {
   site: SiteConfig;
   dir: string;
   clients: AwsClients;
+  aws: typeof import("@jada/static-deploy/aws");
 }
 
 /** Adds `jada deploy`, `jada rollback` and `jada releases`. */
@@ -116,11 +116,17 @@ async function siteContext(name: string, io: CliIo, getConfig: GetConfig): Promi
     );
   }
   const base = loaded.path === undefined ? io.cwd : dirname(loaded.path);
+  // The AWS SDK is loaded here, on use, not when the CLI (or the daemon) starts.
+  const [{ createAwsClients }, aws] = await Promise.all([
+    import("../aws-clients.js"),
+    import("@jada/static-deploy/aws"),
+  ]);
   return {
     name,
     site,
     dir: resolve(base, site.dir),
-    clients: createAwsClients(loaded.config.aws, io.env),
+    clients: await createAwsClients(loaded.config.aws, io.env),
+    aws,
   };
 }
 
@@ -196,7 +202,7 @@ async function runDeploy(
     site: name,
     dir: context.dir,
     mode: site.mode,
-    cdn: createCloudFrontCdn(clients.cloudFront),
+    cdn: context.aws.createCloudFrontCdn(clients.cloudFront),
     cacheRules: site.cache,
     maxInvalidationPaths: site.invalidation.maxPaths,
     waitForInvalidation: options.wait && site.invalidation.wait,
@@ -220,10 +226,10 @@ async function runDeploy(
         lintScope: site.lintScope,
         staging: {
           target: staging,
-          store: createS3ObjectStore(clients.s3, staging.bucket),
+          store: context.aws.createS3ObjectStore(clients.s3, staging.bucket),
           url: staging.url as string,
         },
-        production: { target, store: createS3ObjectStore(clients.s3, target.bucket) },
+        production: { target, store: context.aws.createS3ObjectStore(clients.s3, target.bucket) },
         onStep: (step, detail) =>
           io.stderr.write(
             `${step === "lint" ? "lint gate" : step === "smoke" ? "smoke check" : "deploying"}: ${detail}\n`,
@@ -239,7 +245,7 @@ async function runDeploy(
         ...common,
         stage,
         target,
-        store: createS3ObjectStore(clients.s3, target.bucket),
+        store: context.aws.createS3ObjectStore(clients.s3, target.bucket),
         delete: options.delete,
         verify: options.verify,
         dryRun: options.dryRun,
@@ -311,8 +317,8 @@ async function runRollback(
   if (target.distributionId === undefined)
     throw new JadaCliError("USAGE", `site ${name}: ${options.stage} has no distributionId`);
   const distributionId = target.distributionId;
-  const cdn = createCloudFrontCdn(context.clients.cloudFront);
-  const store = createS3ObjectStore(context.clients.s3, target.bucket);
+  const cdn = context.aws.createCloudFrontCdn(context.clients.cloudFront);
+  const store = context.aws.createS3ObjectStore(context.clients.s3, target.bucket);
   const result = await guard(async () => {
     const switched = await rollback({
       store,
@@ -352,14 +358,14 @@ async function runReleases(
   const context = await siteContext(name, io, getConfig);
   const target = targetOf(context, options.stage);
   const prefix = normalizePrefix(target.prefix);
-  const store = createS3ObjectStore(context.clients.s3, target.bucket);
+  const store = context.aws.createS3ObjectStore(context.clients.s3, target.bucket);
   const { records, live } = await guard(async () => {
     const list = await listReleases(store, prefix, options.stage);
     let serving: string | undefined;
     if (context.site.mode === "atomic" && target.distributionId !== undefined) {
-      const origin = await createCloudFrontCdn(context.clients.cloudFront).getOriginPath(
-        target.distributionId,
-      );
+      const origin = await context.aws
+        .createCloudFrontCdn(context.clients.cloudFront)
+        .getOriginPath(target.distributionId);
       serving = releaseIdOf(origin.originPath, prefix);
     } else {
       serving = list[0]?.id;

@@ -1,13 +1,6 @@
 import { spawn } from "node:child_process";
 import { dirname, resolve } from "node:path";
-import {
-  authorize,
-  type ClientConfig,
-  createTokenManager,
-  isGoogleTokenError,
-  type TokenHealth,
-  TokenStore,
-} from "@jada/google-token";
+import type { ClientConfig, GoogleTokenError, TokenHealth } from "@jada/google-token";
 import type { Command } from "commander";
 import type { LoadedConfig } from "../config/load.js";
 import { JadaCliError } from "../errors.js";
@@ -91,9 +84,18 @@ async function googleContext(getConfig: GetConfig, cwd: string) {
   const loaded = await getConfig();
   const base = loaded.path === undefined ? cwd : dirname(loaded.path);
   const google = loaded.config.google;
-  const store = new TokenStore(resolve(base, google.store));
+  // google-auth-library is loaded on use, not when the CLI (or the daemon) starts.
+  const lib = await import("@jada/google-token");
+  const store = new lib.TokenStore(resolve(base, google.store));
   const endpoints = google.oauth;
-  return { google, base, store, endpoints, manager: createTokenManager({ store, endpoints }) };
+  return {
+    google,
+    base,
+    store,
+    endpoints,
+    manager: lib.createTokenManager({ store, endpoints }),
+    lib,
+  };
 }
 
 /** Library errors are user errors here: one line, exit 2. */
@@ -101,16 +103,14 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isGoogleTokenError(error)) {
-      throw new JadaCliError(
-        "USAGE",
-        error.fix && !error.message.includes(error.fix)
-          ? `${error.message}\nfix: ${error.fix}`
-          : error.message,
-        {
-          cause: error,
-        },
-      );
+    // By name and code, as isGoogleTokenError does, without loading the library here.
+    if (error instanceof Error && error.name === "GoogleTokenError") {
+      const tokenError = error as GoogleTokenError;
+      const fix =
+        tokenError.fix && !tokenError.message.includes(tokenError.fix)
+          ? `\nfix: ${tokenError.fix}`
+          : "";
+      throw new JadaCliError("USAGE", `${tokenError.message}${fix}`, { cause: error });
     }
     throw error;
   }
@@ -127,7 +127,7 @@ async function runAuth(
   io: CliIo,
   getConfig: GetConfig,
 ): Promise<number> {
-  const { google, base, store, endpoints } = await googleContext(getConfig, io.cwd);
+  const { google, base, store, endpoints, lib } = await googleContext(getConfig, io.cwd);
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(options.account))
     throw new JadaCliError("USAGE", `--account must be an email address, not "${options.account}"`);
   const timeoutSeconds = Number(options.timeout);
@@ -159,7 +159,7 @@ async function runAuth(
         .filter(Boolean)
     : google.scopes;
   const result = await guard(() =>
-    authorize({
+    lib.authorize({
       account: options.account,
       scopes,
       client,

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { LightsailClient } from "@aws-sdk/client-lightsail";
 import {
   analyzeJournalText,
   checkHealth,
@@ -9,7 +8,6 @@ import {
   type HealthReport,
   VERDICT_EXIT_CODES,
 } from "@jada/lightsail-health";
-import { createLightsailApi } from "@jada/lightsail-health/aws";
 import type { Command } from "commander";
 import type { LoadedConfig } from "../config/load.js";
 import { JadaCliError } from "../errors.js";
@@ -134,6 +132,11 @@ async function runHealth(
       exitCode: VERDICT_EXIT_CODES.UNKNOWN,
     });
   }
+  // The Lightsail SDK is loaded on use, not when the CLI (or the daemon) starts.
+  const [{ LightsailClient }, { createLightsailApi }] = await Promise.all([
+    import("@aws-sdk/client-lightsail"),
+    import("@jada/lightsail-health/aws"),
+  ]);
   const region = configured.region ?? loaded.config.aws.region;
   // Credentials from the default provider chain; AWS_ENDPOINT_URL_LIGHTSAIL is read by the SDK.
   const client = new LightsailClient({
