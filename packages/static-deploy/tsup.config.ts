@@ -1,7 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", aws: "src/aws.ts", testing: "src/testing/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    aws: "src/aws.ts",
+    rules: "src/rules-entry.ts",
+    testing: "src/testing/index.ts",
+  },
   format: ["esm"],
   dts: true,
   sourcemap: true,

@@ -1,17 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { dirname, resolve } from "node:path";
-import {
-  type DeployProgress,
-  type DeployResult,
-  deploySite,
-  invalidate,
-  isStaticDeployError,
-  listReleases,
-  normalizePrefix,
-  promoteSite,
-  releaseIdOf,
-  rollback,
-} from "@jada/static-deploy";
+import type { DeployProgress, DeployResult } from "@jada/static-deploy";
 import type { Command } from "commander";
 import type { AwsClients } from "../aws-clients.js";
 import type { LoadedConfig } from "../config/load.js";
@@ -27,6 +16,7 @@ interface SiteContext {
   dir: string;
   clients: AwsClients;
   aws: typeof import("@jada/static-deploy/aws");
+  lib: typeof import("@jada/static-deploy");
 }
 
 /** Adds `jada deploy`, `jada rollback` and `jada releases`. */
@@ -117,9 +107,10 @@ async function siteContext(name: string, io: CliIo, getConfig: GetConfig): Promi
   }
   const base = loaded.path === undefined ? io.cwd : dirname(loaded.path);
   // The AWS SDK is loaded here, on use, not when the CLI (or the daemon) starts.
-  const [{ createAwsClients }, aws] = await Promise.all([
+  const [{ createAwsClients }, aws, lib] = await Promise.all([
     import("../aws-clients.js"),
     import("@jada/static-deploy/aws"),
+    import("@jada/static-deploy"),
   ]);
   return {
     name,
@@ -127,6 +118,7 @@ async function siteContext(name: string, io: CliIo, getConfig: GetConfig): Promi
     dir: resolve(base, site.dir),
     clients: await createAwsClients(loaded.config.aws, io.env),
     aws,
+    lib,
   };
 }
 
@@ -158,10 +150,12 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isStaticDeployError(error)) {
+    // By name, as isStaticDeployError does, without loading the library up front.
+    if (error instanceof Error && error.name === "StaticDeployError") {
+      const code = (error as { code?: string }).code;
       throw new JadaCliError("USAGE", error.message, {
         cause: error,
-        exitCode: error.code === "GATE_FAILED" ? 1 : 2,
+        exitCode: code === "GATE_FAILED" ? 1 : 2,
       });
     }
     throw error;
@@ -221,7 +215,7 @@ async function runDeploy(
         `site ${name}: staging needs a url for the smoke check of a promote`,
       );
     result = await guard(() =>
-      promoteSite({
+      context.lib.promoteSite({
         ...common,
         lintScope: site.lintScope,
         staging: {
@@ -241,7 +235,7 @@ async function runDeploy(
       `deploying ${name} to ${stage} (${site.mode}${options.dryRun ? ", dry run" : ""}) from ${context.dir}\n`,
     );
     result = await guard(() =>
-      deploySite({
+      context.lib.deploySite({
         ...common,
         stage,
         target,
@@ -320,15 +314,15 @@ async function runRollback(
   const cdn = context.aws.createCloudFrontCdn(context.clients.cloudFront);
   const store = context.aws.createS3ObjectStore(context.clients.s3, target.bucket);
   const result = await guard(async () => {
-    const switched = await rollback({
+    const switched = await context.lib.rollback({
       store,
       cdn,
       distributionId,
-      prefix: normalizePrefix(target.prefix),
+      prefix: context.lib.normalizePrefix(target.prefix),
       stage: options.stage,
       to: options.to,
     });
-    const status = await invalidate({
+    const status = await context.lib.invalidate({
       cdn,
       distributionId,
       paths: ["/*"],
@@ -357,16 +351,16 @@ async function runReleases(
 ): Promise<number> {
   const context = await siteContext(name, io, getConfig);
   const target = targetOf(context, options.stage);
-  const prefix = normalizePrefix(target.prefix);
+  const prefix = context.lib.normalizePrefix(target.prefix);
   const store = context.aws.createS3ObjectStore(context.clients.s3, target.bucket);
   const { records, live } = await guard(async () => {
-    const list = await listReleases(store, prefix, options.stage);
+    const list = await context.lib.listReleases(store, prefix, options.stage);
     let serving: string | undefined;
     if (context.site.mode === "atomic" && target.distributionId !== undefined) {
       const origin = await context.aws
         .createCloudFrontCdn(context.clients.cloudFront)
         .getOriginPath(target.distributionId);
-      serving = releaseIdOf(origin.originPath, prefix);
+      serving = context.lib.releaseIdOf(origin.originPath, prefix);
     } else {
       serving = list[0]?.id;
     }

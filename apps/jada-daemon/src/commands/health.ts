@@ -1,17 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import {
-  analyzeJournalText,
-  checkHealth,
-  createOpenSshShell,
-  type Finding,
-  type HealthReport,
-  VERDICT_EXIT_CODES,
-} from "@jada/lightsail-health";
+import type { Finding, HealthReport } from "@jada/lightsail-health";
 import type { Command } from "commander";
 import type { LoadedConfig } from "../config/load.js";
 import { JadaCliError } from "../errors.js";
 import type { CliIo } from "../io.js";
+
+/** Nagios' UNKNOWN: what `jada health` exits with when it cannot look (usage errors included). */
+const UNKNOWN_EXIT = 3;
 
 interface HealthOptions {
   unit?: string;
@@ -60,7 +56,7 @@ Examples:
           "USAGE",
           "name an instance (jada health NAME), or use jada health analyze --journal FILE",
           {
-            exitCode: VERDICT_EXIT_CODES.UNKNOWN,
+            exitCode: UNKNOWN_EXIT,
           },
         );
       }
@@ -97,9 +93,11 @@ Example:
           // A check that cannot look is UNKNOWN (3), as Nagios plugins say it.
           const reason = (error as { code?: string }).code ?? (error as Error).message;
           throw new JadaCliError("USAGE", `cannot read the journal ${options.journal}: ${reason}`, {
-            exitCode: VERDICT_EXIT_CODES.UNKNOWN,
+            exitCode: UNKNOWN_EXIT,
           });
         }
+        // The health library is loaded on use: `jada daemon` never pays for it.
+        const { analyzeJournalText, VERDICT_EXIT_CODES } = await import("@jada/lightsail-health");
         const analysis = analyzeJournalText(text, { unit: options.unit });
         if (json) {
           io.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
@@ -129,13 +127,18 @@ async function runHealth(
         ? `configured instances are ${known.join(", ")}`
         : "no instances in the configuration";
     throw new JadaCliError("USAGE", `unknown instance "${instance}": ${hint}`, {
-      exitCode: VERDICT_EXIT_CODES.UNKNOWN,
+      exitCode: UNKNOWN_EXIT,
     });
   }
   // The Lightsail SDK is loaded on use, not when the CLI (or the daemon) starts.
-  const [{ LightsailClient }, { createLightsailApi }] = await Promise.all([
+  const [
+    { LightsailClient },
+    { createLightsailApi },
+    { checkHealth, createOpenSshShell, VERDICT_EXIT_CODES },
+  ] = await Promise.all([
     import("@aws-sdk/client-lightsail"),
     import("@jada/lightsail-health/aws"),
+    import("@jada/lightsail-health"),
   ]);
   const region = configured.region ?? loaded.config.aws.region;
   // Credentials from the default provider chain; AWS_ENDPOINT_URL_LIGHTSAIL is read by the SDK.

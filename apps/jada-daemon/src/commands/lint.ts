@@ -1,14 +1,5 @@
-import {
-  formatJson,
-  formatSarif,
-  formatStylish,
-  isStaticDeployError,
-  LINT_FORMATS,
-  LINT_RULES,
-  type LintFormat,
-  type LintRunResult,
-  lintPaths,
-} from "@jada/static-deploy";
+import type { LintRunResult } from "@jada/static-deploy";
+import { LINT_FORMATS, LINT_RULES, type LintFormat } from "@jada/static-deploy/rules";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { LoadedConfig } from "../config/load.js";
 import type { JadaConfig } from "../config/schema.js";
@@ -93,6 +84,8 @@ async function runLint(
   io: CliIo,
   config: JadaConfig,
 ): Promise<number> {
+  // The linter is loaded on use: `jada daemon` never pays for it.
+  const { formatJson, formatSarif, formatStylish, lintPaths } = await import("@jada/static-deploy");
   if (options.json && options.format !== undefined && options.format !== "json") {
     throw new JadaCliError("USAGE", `--json contradicts --format ${options.format}`);
   }
@@ -121,8 +114,10 @@ async function runLint(
     });
   } catch (error) {
     progress.clear();
-    if (isStaticDeployError(error))
+    // By name, as isStaticDeployError does, without loading the library up front.
+    if (error instanceof Error && error.name === "StaticDeployError") {
       throw new JadaCliError("USAGE", error.message, { cause: error });
+    }
     throw error;
   }
   progress.clear();
