@@ -74,7 +74,8 @@ export function createProgram(io: CliIo, setExitCode: (code: number) => void): C
   program.addHelpText(
     "after",
     `
-Exit codes: 0 success, 1 findings or a failed check, 2 usage or configuration errors.
+Exit codes: 0 success, 1 findings or a failed check, 2 usage or configuration errors
+(jada health speaks Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 Run 'jada <command> --help' for a command's options.`,
   );
 
