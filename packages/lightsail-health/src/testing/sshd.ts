@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import type { HostKey } from "../types.js";
@@ -111,7 +111,6 @@ function listening(port: number): Promise<boolean> {
 }
 
 async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");

@@ -141,12 +141,10 @@ export async function promoteSite(options: PromoteOptions): Promise<PromoteResul
       `staging of ${site} serves no jada release (origin path "${served.originPath}"): deploy to staging first`,
     );
   }
-  const stagedObjects = await collect(staging.store.list(releasePrefix(stagingPrefix, release)));
+  const stagedPrefix = releasePrefix(stagingPrefix, release);
+  const stagedObjects = await collect(staging.store.list(stagedPrefix));
   const stagedByPath = new Map(
-    stagedObjects.map((object) => [
-      object.key.slice(releasePrefix(stagingPrefix, release).length),
-      object,
-    ]),
+    stagedObjects.map((object) => [object.key.slice(stagedPrefix.length), object]),
   );
 
   const sameBucket =
@@ -183,20 +181,17 @@ export async function promoteSite(options: PromoteOptions): Promise<PromoteResul
   // One bucket: switch production to the staged release; upload nothing.
   const current = await cdn.getOriginPath(productionDistribution);
   const previous = releaseIdOf(current.originPath, stagingPrefix);
+  const previousPrefix =
+    previous === undefined ? undefined : releasePrefix(stagingPrefix, previous);
   const previousObjects =
-    previous === undefined
-      ? []
-      : await collect(production.store.list(releasePrefix(stagingPrefix, previous)));
+    previousPrefix === undefined ? [] : await collect(production.store.list(previousPrefix));
   await cdn.setOriginPath(productionDistribution, served.originPath, current.version);
 
   let changed: string[];
-  if (previous === undefined) changed = [...stagedByPath.keys()];
+  if (previousPrefix === undefined) changed = [...stagedByPath.keys()];
   else {
     const before = new Map(
-      previousObjects.map((object) => [
-        object.key.slice(releasePrefix(stagingPrefix, previous).length),
-        object.etag,
-      ]),
+      previousObjects.map((object) => [object.key.slice(previousPrefix.length), object.etag]),
     );
     changed = [...new Set([...before.keys(), ...stagedByPath.keys()])].filter(
       (path) => before.get(path) !== stagedByPath.get(path)?.etag,
