@@ -24,7 +24,13 @@ export {
   type ToolSpec,
   type Usage,
 } from "./model.js";
-export { quotaWindow } from "./quota-window.js";
+export {
+  type QuotaLimits,
+  quotaStatus,
+  quotaWindow,
+  spentLimit,
+  totalTokens,
+} from "./quota-window.js";
 export {
   costOf,
   type ModelPrice,
@@ -50,6 +56,7 @@ export type {
   ClaimResult,
   Clock,
   NewTask,
+  QuotaLimit,
   QuotaStatus,
   SessionEnd,
   SessionOutcome,

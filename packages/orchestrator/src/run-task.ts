@@ -1,7 +1,15 @@
 import type { AgentModel, Usage } from "./model.js";
+import { totalTokens } from "./quota-window.js";
 import { runSession, type SessionResult } from "./session-runner.js";
 import type { Tool } from "./tools.js";
-import type { ClaimResult, QuotaStatus, Task, TaskStore, TaskTransition } from "./types.js";
+import type {
+  ClaimResult,
+  QuotaLimit,
+  QuotaStatus,
+  Task,
+  TaskStore,
+  TaskTransition,
+} from "./types.js";
 
 /** Dollars per million tokens of a model (the config's price table). */
 export interface ModelPrice {
@@ -30,7 +38,7 @@ export interface RunNextTaskOptions {
 /** What one pass did. */
 export type RunNextTaskResult =
   | { kind: "ran"; task: Task; session: SessionResult }
-  | { kind: "quota_exhausted"; quota: QuotaStatus }
+  | { kind: "quota_exhausted"; quota: QuotaStatus; spent: QuotaLimit }
   | { kind: "idle" };
 
 // Seconds to back off when the API did not say: overloaded, network trouble.
@@ -48,6 +56,20 @@ export function costOf(usage: Usage, price: ModelPrice | undefined): number | un
   );
 }
 
+// What is left of the day's token and dollar budgets when the session starts; the session stops
+// once its own usage reaches it.
+function budgetCheck(
+  quota: QuotaStatus,
+  price: ModelPrice | undefined,
+): ((usage: Usage) => boolean) | undefined {
+  const tokensLeft = quota.tokens ? quota.tokens.limit - quota.tokens.used : undefined;
+  const usdLeft = quota.usd ? quota.usd.limit - quota.usd.used : undefined;
+  if (tokensLeft === undefined && usdLeft === undefined) return undefined;
+  return (usage) =>
+    (tokensLeft !== undefined && totalTokens(usage) >= tokensLeft) ||
+    (usdLeft !== undefined && (costOf(usage, price) ?? 0) >= usdLeft);
+}
+
 /**
  * Claims the next runnable task (and a slot of the day's quota), runs one session of it, and
  * records where it goes: done, back to pending from its checkpoint (turn limit, or a transient
@@ -60,6 +82,12 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
   const claim: ClaimResult = await options.store.claim(options.workerId, leaseMs);
   if (claim.kind !== "claimed") return claim;
   const { task, sessionId } = claim;
+  // Heartbeats on a timer too, not only per turn: a slow call or tool must not lose the lease.
+  const heartbeat = setInterval(
+    () => void options.store.heartbeat(task.id, options.workerId, leaseMs).catch(() => {}),
+    Math.max(1000, Math.floor(leaseMs / 3)),
+  );
+  heartbeat.unref();
   const session = await runSession({
     task,
     model: options.model,
@@ -72,13 +100,16 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
     onTurn: async () => {
       await options.store.heartbeat(task.id, options.workerId, leaseMs);
     },
-  });
+    onCheckpoint: (checkpoint) =>
+      options.store.saveCheckpoint(task.id, options.workerId, checkpoint),
+    overBudget: budgetCheck(claim.quota, options.price),
+  }).finally(() => clearInterval(heartbeat));
 
   let next: TaskTransition;
   if (session.outcome === "completed") next = { status: "done", result: session.result ?? null };
   else if (session.outcome === "needs_you")
     next = { status: "needs_you", message: session.needsYou ?? "the agent asked for a person" };
-  else if (session.outcome === "max_turns")
+  else if (session.outcome === "max_turns" || session.outcome === "budget_exceeded")
     next = { status: "pending", checkpoint: session.checkpoint };
   else {
     const kind = session.error?.kind ?? "network";

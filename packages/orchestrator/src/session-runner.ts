@@ -32,6 +32,13 @@ export interface RunSessionOptions {
   createTask: ToolContext["createTask"];
   /** Called after each turn (heartbeats, logs). */
   onTurn?: ((turn: number, usage: Usage) => Promise<void> | void) | undefined;
+  /** Called when the agent saves a checkpoint, so that it outlives a crash of the worker. */
+  onCheckpoint?: ((checkpoint: Checkpoint) => Promise<void> | void) | undefined;
+  /**
+   * Whether the session's usage so far spends the day's token or dollar budget; checked after
+   * each turn. When it does, the session ends with `budget_exceeded` and a checkpoint.
+   */
+  overBudget?: ((usage: Usage) => boolean) | undefined;
   /** Stop after the current call (SIGTERM): the session ends like `max_turns`, with a checkpoint. */
   signal?: AbortSignal | undefined;
 }
@@ -162,6 +169,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
           facts: input["facts"] as string[],
           source: "agent",
         };
+        await options.onCheckpoint?.(checkpoint);
       } else if (use.name === BUILT_IN.completeTask) {
         finished = end("completed", turn, { result: input["result"] as string });
       } else if (use.name === BUILT_IN.requestHuman) {
@@ -186,6 +194,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
     }
     if (finished) return finished;
     if (options.signal?.aborted) return end("max_turns", turn, { interrupted: true });
+    if (options.overBudget?.(usage)) return end("budget_exceeded", turn);
     // Tool results go back; a reply that just stops is told the task is not finished.
     messages.push({
       role: "user",

@@ -36,18 +36,26 @@ export interface NewTask {
   parentId?: string | undefined;
 }
 
-/** The daily session quota, as of now. */
+/** The daily session quota (and the optional token and dollar budgets), as of now. */
 export interface QuotaStatus {
+  /** Sessions started this quota day, and the most allowed. */
   used: number;
   limit: number;
-  /** When the next UTC day (window) starts. ISO 8601. */
+  /** When the next quota day starts. ISO 8601. */
   resetsAt: string;
+  /** Tokens of every kind (input, output, cache read and write) spent today; when budgeted. */
+  tokens?: { used: number; limit: number } | undefined;
+  /** Estimated dollars spent today; when budgeted. */
+  usd?: { used: number; limit: number } | undefined;
 }
+
+/** Which limit of the day is spent. */
+export type QuotaLimit = "sessions" | "tokens" | "usd";
 
 /** The outcome of a claim. */
 export type ClaimResult =
-  | { kind: "claimed"; task: Task; sessionId: string }
-  | { kind: "quota_exhausted"; quota: QuotaStatus }
+  | { kind: "claimed"; task: Task; sessionId: string; quota: QuotaStatus }
+  | { kind: "quota_exhausted"; quota: QuotaStatus; spent: QuotaLimit }
   | { kind: "idle" };
 
 /** How a session ended. */

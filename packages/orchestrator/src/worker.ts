@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { AgentModel } from "./model.js";
 import { type ModelPrice, type RunNextTaskResult, runNextTask } from "./run-task.js";
 import type { Tool } from "./tools.js";
-import type { TaskStore } from "./types.js";
+import type { QuotaLimit, TaskStore } from "./types.js";
 
 /** Port: structured logs (pino fits). Every session's outcome is logged. */
 export interface Logger {
@@ -20,6 +20,11 @@ export interface WorkerOptions {
   system: string;
   tools?: readonly Tool[] | undefined;
   workerId?: string | undefined;
+  /**
+   * Sessions run at once (default 1). Each runs in its own loop with its own lease owner
+   * (`<workerId>/<n>` when more than one); the quota holds across them, as across processes.
+   */
+  concurrency?: number | undefined;
   /** Between polls when there is nothing to do (default 60 s); `wake()` cuts the wait short. */
   pollMs?: number | undefined;
   maxTurns?: number | undefined;
@@ -46,6 +51,12 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+const SPENT: Record<QuotaLimit, string> = {
+  sessions: "the day's sessions are spent",
+  tokens: "the day's token budget is spent",
+  usd: "the day's dollar budget is spent",
+};
+
 /**
  * The worker loop of the daemon: claim, run a session, repeat; when idle, wait for the next poll
  * or a wake-up; when the day's quota is spent, sleep until it resets (no polling storm). A
@@ -55,8 +66,14 @@ export function createWorker(options: WorkerOptions): Worker {
   const id = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 60_000;
+  const concurrency = options.concurrency ?? 1;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
+  const slots = Array.from({ length: concurrency }, (_, index) =>
+    concurrency === 1 ? id : `${id}/${index + 1}`,
+  );
   const abort = new AbortController();
-  let wakeUp: (() => void) | undefined;
+  const sleepers = new Set<() => void>();
   let stopped = false;
   let running: Promise<void> | undefined;
   let pausedSaid = false;
@@ -66,13 +83,16 @@ export function createWorker(options: WorkerOptions): Worker {
       const timer = setTimeout(done, Math.max(0, ms));
       function done() {
         clearTimeout(timer);
-        wakeUp = undefined;
+        sleepers.delete(done);
         resolve();
       }
-      wakeUp = done;
+      sleepers.add(done);
     });
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
 
-  const pass = async (): Promise<RunNextTaskResult | "paused"> => {
+  const pass = async (slot: string): Promise<RunNextTaskResult | "paused"> => {
     if (options.model === undefined) {
       if (!pausedSaid) {
         const queued = (await options.store.list({ status: "pending" })).length;
@@ -89,7 +109,7 @@ export function createWorker(options: WorkerOptions): Worker {
       model: options.model,
       system: options.system,
       tools: options.tools,
-      workerId: id,
+      workerId: slot,
       maxTurns: options.maxTurns,
       checkpointAtTurn: options.checkpointAtTurn,
       leaseMs: options.leaseMs,
@@ -101,6 +121,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const { task, session } = result;
       options.logger.info(
         {
+          workerId: slot,
           taskId: task.id,
           title: task.title,
           outcome: session.outcome,
@@ -118,12 +139,11 @@ export function createWorker(options: WorkerOptions): Worker {
   const worker: Worker = {
     id,
     async run() {
-      running = (async () => {
-        options.logger.info({ workerId: id, pollMs }, "worker started");
+      const loop = async (slot: string) => {
         while (!stopped) {
           let result: RunNextTaskResult | "paused";
           try {
-            result = await pass();
+            result = await pass(slot);
           } catch (error) {
             options.logger.error(
               { error: (error as Error)?.message ?? String(error) },
@@ -132,39 +152,53 @@ export function createWorker(options: WorkerOptions): Worker {
             result = { kind: "idle" };
           }
           if (stopped) break;
-          if (result !== "paused" && result.kind === "ran") continue;
+          if (result !== "paused" && result.kind === "ran") {
+            // A session ended: the other loops may find work it queued.
+            wakeAll();
+            continue;
+          }
           if (result !== "paused" && result.kind === "quota_exhausted") {
             const wait = Date.parse(result.quota.resetsAt) - now();
             options.logger.info(
-              { ...result.quota },
-              `daily quota spent (${result.quota.used}/${result.quota.limit}); waiting until ${result.quota.resetsAt}`,
+              { ...result.quota, spent: result.spent },
+              `${SPENT[result.spent]}; waiting until ${result.quota.resetsAt}`,
             );
             await sleep(wait + 1000);
           } else {
             await sleep(pollMs);
           }
         }
+      };
+      running = (async () => {
+        options.logger.info({ workerId: id, pollMs, concurrency }, "worker started");
+        await Promise.all(slots.map(loop));
         options.logger.info({ workerId: id }, "worker stopped");
       })();
       await running;
     },
     async runOnce() {
       let sessions = 0;
-      for (;;) {
-        const result = await pass();
-        if (result === "paused") return { sessions, last: "idle" };
-        if (result.kind !== "ran") return { sessions, last: result.kind };
-        sessions++;
-        if (stopped) return { sessions, last: "ran" };
-      }
+      let last: RunNextTaskResult["kind"] = "idle";
+      const loop = async (slot: string) => {
+        for (;;) {
+          const result = await pass(slot);
+          if (result === "paused") return;
+          last = result.kind;
+          if (result.kind !== "ran") return;
+          sessions++;
+          if (stopped) return;
+        }
+      };
+      await Promise.all(slots.map(loop));
+      return { sessions, last };
     },
     wake() {
-      wakeUp?.();
+      wakeAll();
     },
     async stop() {
       stopped = true;
       abort.abort();
-      wakeUp?.();
+      wakeAll();
       await running;
     },
   };

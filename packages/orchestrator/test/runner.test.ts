@@ -23,10 +23,17 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(play: (request: FakeRequest) => FakeReply | Promise<FakeReply>) {
+async function setup(
+  play: (request: FakeRequest) => FakeReply | Promise<FakeReply>,
+  budgets: { dailyTokens?: number; dailyUsd?: number } = {},
+) {
   const fake = await startMessagesFake(play);
   const dir = await mkdtemp(join(tmpdir(), "jada-runner-"));
-  const store = createSqliteTaskStore({ path: join(dir, "jada.db"), dailySessions: 50 });
+  const store = createSqliteTaskStore({
+    path: join(dir, "jada.db"),
+    dailySessions: 50,
+    ...budgets,
+  });
   cleanups.push(async () => {
     await store.close();
     await fake.close();
@@ -221,6 +228,69 @@ describe("a session", () => {
     expect(children).toEqual([
       expect.objectContaining({ title: "Deploy staging", priority: 2, status: "pending" }),
     ]);
+  });
+
+  it("stores the agent's checkpoint when it is saved, not only when the session ends", async () => {
+    let storedDuringSession: unknown;
+    const { store, run } = await setup(async (request) => {
+      if (request.messages.length === 1)
+        return { content: [use("save_checkpoint", { done: ["a"], next: ["b"], facts: [] })] };
+      storedDuringSession = (await store.list({ status: "running" }))[0]?.checkpoint;
+      return { content: [use("complete_task", { result: "ok" })] };
+    });
+    await addTask(store);
+    await run();
+    expect(storedDuringSession).toMatchObject({ done: ["a"], next: ["b"], source: "agent" });
+  });
+
+  it("stops at the day's token budget with a checkpoint, then waits for the next day", async () => {
+    const work = defineTool({
+      name: "work",
+      description: "does work",
+      input: z.object({}),
+      run: () => "ok",
+    });
+    // Each call bills 1,000 tokens; the day allows 3,500.
+    const { fake, store, run } = await setup(
+      () => ({
+        content: [{ type: "text", text: "step done" }, use("work", {})],
+        usage: { input_tokens: 800, output_tokens: 200 },
+      }),
+      { dailyTokens: 3500 },
+    );
+    const task = await addTask(store);
+    const result = await run({ tools: [work] });
+    expect(fake.requests).toHaveLength(4);
+    expect(result).toMatchObject({
+      kind: "ran",
+      session: { outcome: "budget_exceeded", turns: 4 },
+      task: { status: "pending", checkpoint: { source: "derived" } },
+    });
+    expect((await store.sessions(task.id))[0]?.outcome).toBe("budget_exceeded");
+    expect(await run({ tools: [work] })).toMatchObject({
+      kind: "quota_exhausted",
+      spent: "tokens",
+      quota: { tokens: { used: 4000, limit: 3500 } },
+    });
+    expect(fake.requests).toHaveLength(4);
+  });
+
+  it("stops at the day's dollar budget, priced by the model's table", async () => {
+    const { store, run } = await setup(
+      () => ({
+        content: [{ type: "text", text: "thinking" }],
+        usage: { input_tokens: 100_000, output_tokens: 0 },
+      }),
+      { dailyUsd: 1 },
+    );
+    await addTask(store);
+    // $3 per million input tokens: $0.30 a call, so the 4th call crosses $1.
+    const result = await run({ price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 } });
+    expect(result).toMatchObject({
+      kind: "ran",
+      session: { outcome: "budget_exceeded", turns: 4 },
+    });
+    expect((await store.quota()).usd?.used).toBeCloseTo(1.2, 6);
   });
 
   it("records usage and estimated cost", async () => {

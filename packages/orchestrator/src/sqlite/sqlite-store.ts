@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { OrchestratorError } from "../errors.js";
-import { quotaWindow } from "../quota-window.js";
+import { quotaStatus, quotaWindow, spentLimit, totalTokens } from "../quota-window.js";
 import type {
   ClaimResult,
   Clock,
@@ -22,6 +22,10 @@ export interface SqliteTaskStoreOptions {
   dailySessions?: number | undefined;
   /** Minutes after 00:00 UTC when the quota day turns (default 0). */
   rolloverMinutes?: number | undefined;
+  /** Tokens (every kind) per quota day; no budget when unset. */
+  dailyTokens?: number | undefined;
+  /** Estimated dollars per quota day; no budget when unset. */
+  dailyUsd?: number | undefined;
   clock?: Clock | undefined;
 }
 
@@ -75,7 +79,13 @@ const MIGRATIONS: string[] = [
    );
    INSERT INTO quota_days (day_start, used)
      SELECT (started_at / 86400000) * 86400000, count(*) FROM sessions WHERE counts_quota = 1 GROUP BY 1;`,
+  // The day's spend, for the token and dollar budgets.
+  `ALTER TABLE quota_days ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE quota_days ADD COLUMN usd REAL NOT NULL DEFAULT 0;`,
 ];
+
+const ABANDONED =
+  "lease expired: the worker stopped heartbeating (crashed or cut off); the task was claimed again";
 
 interface TaskRow {
   id: string;
@@ -192,8 +202,12 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     byStatus: db.prepare<[string], TaskRow>(
       "SELECT * FROM tasks WHERE status = ? ORDER BY created_at, rowid",
     ),
-    usedToday: db.prepare<[number], { used: number }>(
-      "SELECT used FROM quota_days WHERE day_start = ?",
+    usedToday: db.prepare<[number], { used: number; tokens: number; usd: number }>(
+      "SELECT used, tokens, usd FROM quota_days WHERE day_start = ?",
+    ),
+    spend: db.prepare(
+      `INSERT INTO quota_days (day_start, used, tokens, usd) VALUES (@day, 0, @tokens, @usd)
+       ON CONFLICT (day_start) DO UPDATE SET tokens = tokens + @tokens, usd = usd + @usd`,
     ),
     takeSlot: db.prepare(
       "INSERT INTO quota_days (day_start, used) VALUES (?, 1) ON CONFLICT (day_start) DO UPDATE SET used = used + 1",
@@ -211,6 +225,10 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     lease: db.prepare(
       `UPDATE tasks SET status = 'running', lease_owner = @worker, lease_expires_at = @expires,
          attempts = attempts + 1, updated_at = @now WHERE id = @id`,
+    ),
+    // The session of a worker that stopped heartbeating never ends by itself: close it.
+    abandonSessions: db.prepare(
+      "UPDATE sessions SET ended_at = ?, outcome = 'error', error = ? WHERE task_id = ? AND ended_at IS NULL",
     ),
     startSession: db.prepare(
       "INSERT INTO sessions (id, task_id, worker_id, started_at) VALUES (?, ?, ?, ?)",
@@ -246,8 +264,12 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
 
   const quotaAt = (now: number): QuotaStatus => {
     const window = quotaWindow(now, rollover);
-    const used = statements.usedToday.get(window.start)?.used ?? 0;
-    return { used, limit, resetsAt: new Date(window.end).toISOString() };
+    const day = statements.usedToday.get(window.start);
+    return quotaStatus(
+      { used: day?.used ?? 0, tokens: day?.tokens ?? 0, usd: day?.usd ?? 0 },
+      { sessions: limit, tokens: options.dailyTokens, usd: options.dailyUsd },
+      window.end,
+    );
   };
 
   const mustGet = (id: string): TaskRow => {
@@ -261,7 +283,9 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     const quota = quotaAt(now);
     const row = statements.expiredLease.get({ now }) ?? statements.duePending.get({ now });
     if (row === undefined) return { kind: "idle" };
-    if (quota.used >= quota.limit) return { kind: "quota_exhausted", quota };
+    const spent = spentLimit(quota);
+    if (spent !== undefined) return { kind: "quota_exhausted", quota, spent };
+    if (row.status === "running") statements.abandonSessions.run(now, ABANDONED, row.id);
     statements.lease.run({ id: row.id, worker: workerId, expires: now + leaseMs, now });
     const sessionId = randomUUID();
     statements.startSession.run(sessionId, row.id, workerId, now);
@@ -272,7 +296,7 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
       row.status === "running" ? "reclaimed" : "claimed",
       JSON.stringify({ workerId, sessionId }),
     );
-    return { kind: "claimed", task: toTask(mustGet(row.id)), sessionId };
+    return { kind: "claimed", task: toTask(mustGet(row.id)), sessionId, quota: quotaAt(now) };
   });
 
   const finishTransaction = db.transaction(
@@ -297,6 +321,12 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
         end.error ?? null,
         sessionId,
       );
+      // Tokens spent are spent, refunded session or not: they count against the day's budgets.
+      statements.spend.run({
+        day: quotaWindow(session.started_at, rollover).start,
+        tokens: end.usage ? totalTokens(end.usage) : 0,
+        usd: end.costUsd ?? 0,
+      });
       let status: TaskStatus = next.status;
       let needsYou: string | null = null;
       const refund = next.status === "pending" && next.refund === true;

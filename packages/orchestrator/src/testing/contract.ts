@@ -6,6 +6,10 @@ export interface ContractStoreOptions {
   clock: Clock;
   dailySessions: number;
   rolloverMinutes: number;
+  /** The day's token budget; unset when the test sets none. */
+  dailyTokens?: number | undefined;
+  /** The day's dollar budget; unset when the test sets none. */
+  dailyUsd?: number | undefined;
 }
 
 /** A controllable clock, starting at `start`. */
@@ -47,6 +51,8 @@ export function taskStoreContract(
         clock,
         dailySessions: overrides.dailySessions ?? 5,
         rolloverMinutes: overrides.rolloverMinutes ?? 0,
+        ...(overrides.dailyTokens !== undefined ? { dailyTokens: overrides.dailyTokens } : {}),
+        ...(overrides.dailyUsd !== undefined ? { dailyUsd: overrides.dailyUsd } : {}),
       });
       return { clock, store };
     };
@@ -112,6 +118,12 @@ export function taskStoreContract(
         attempts: 2,
         checkpoint: { done: ["step 1"], next: "step 2" },
       });
+      // The dead worker's session is closed, not left open forever.
+      const [abandoned, current] = await store.sessions(task.id);
+      expect(abandoned).toMatchObject({ id: claim.sessionId, outcome: "error" });
+      expect(abandoned?.endedAt).not.toBeNull();
+      expect(abandoned?.error).toContain("lease expired");
+      expect(current).toMatchObject({ outcome: null, endedAt: null, workerId: "w2" });
       // The old worker has lost it.
       await expect(store.saveCheckpoint(task.id, "w1", {})).rejects.toMatchObject({
         code: "LEASE_LOST",
@@ -218,6 +230,7 @@ export function taskStoreContract(
       const refused = await store.claim("w9", LEASE);
       expect(refused).toEqual({
         kind: "quota_exhausted",
+        spent: "sessions",
         quota: { used: 3, limit: 3, resetsAt: "2026-11-24T00:00:00.000Z" },
       });
       expect(await store.quota()).toEqual({
@@ -229,6 +242,63 @@ export function taskStoreContract(
       expect((await store.claim("w9", LEASE)).kind).toBe("claimed");
       expect((await store.quota()).used).toBe(1);
       await store.close();
+    });
+
+    it("spends the day's token and dollar budgets, refunded sessions included, then waits", async () => {
+      const usage = (tokens: number) => ({
+        inputTokens: tokens / 2,
+        outputTokens: tokens / 4,
+        cacheReadTokens: tokens / 8,
+        cacheWriteTokens: tokens / 8,
+      });
+      const { store, clock } = await setup({ dailySessions: 50, dailyTokens: 10_000 });
+      for (let i = 0; i < 4; i++) await store.add({ title: `t${i}` });
+      const first = await store.claim("w1", LEASE);
+      if (first.kind !== "claimed") throw new Error("expected a claim");
+      expect(first.quota.tokens).toEqual({ used: 0, limit: 10_000 });
+      // A session that never really ran still spent what it was billed.
+      await store.finishSession(
+        first.sessionId,
+        { turns: 1, outcome: "error", usage: usage(4000) },
+        { status: "pending", refund: true },
+      );
+      const second = await store.claim("w1", LEASE);
+      if (second.kind !== "claimed") throw new Error("expected a claim");
+      expect(second.quota).toMatchObject({ used: 1, tokens: { used: 4000, limit: 10_000 } });
+      await store.finishSession(
+        second.sessionId,
+        { turns: 9, outcome: "budget_exceeded", usage: usage(6000) },
+        { status: "pending", checkpoint: { next: "go on" } },
+      );
+      const refused = await store.claim("w1", LEASE);
+      expect(refused).toMatchObject({
+        kind: "quota_exhausted",
+        spent: "tokens",
+        quota: { used: 1, tokens: { used: 10_000 }, resetsAt: "2026-11-24T00:00:00.000Z" },
+      });
+      clock.set(Date.parse("2026-11-24T00:00:00Z"));
+      const next = await store.claim("w1", LEASE);
+      expect(next.kind === "claimed" && next.quota.tokens).toEqual({ used: 0, limit: 10_000 });
+      await store.close();
+
+      const dollars = await setup({ dailyUsd: 1.5 });
+      await dollars.store.add({ title: "costly" });
+      await dollars.store.add({ title: "later" });
+      const costly = await dollars.store.claim("w1", LEASE);
+      if (costly.kind !== "claimed") throw new Error("expected a claim");
+      expect(costly.quota.usd).toEqual({ used: 0, limit: 1.5 });
+      expect(costly.quota.tokens).toBeUndefined();
+      await dollars.store.finishSession(
+        costly.sessionId,
+        { turns: 3, outcome: "completed", costUsd: 1.75 },
+        { status: "done", result: null },
+      );
+      expect(await dollars.store.claim("w1", LEASE)).toMatchObject({
+        kind: "quota_exhausted",
+        spent: "usd",
+      });
+      expect((await dollars.store.quota()).usd).toEqual({ used: 1.75, limit: 1.5 });
+      await dollars.store.close();
     });
 
     it("turns the quota day at the configured rollover", async () => {

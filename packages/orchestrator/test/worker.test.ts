@@ -1,0 +1,120 @@
+// The worker loop with the real @anthropic-ai/sdk against the loopback Messages API, on SQLite.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
+import { afterEach, describe, expect, it } from "vitest";
+import { createAnthropicModel } from "../src/anthropic.js";
+import { createSqliteTaskStore } from "../src/sqlite/sqlite-store.js";
+import { type FakeReply, startMessagesFake } from "../src/testing/messages-fake.js";
+import { createWorker, type Logger } from "../src/worker.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function memoryLogger(): Logger & { lines: Array<{ level: string; message: string }> } {
+  const lines: Array<{ level: string; message: string }> = [];
+  const log = (level: string) => (_fields: Record<string, unknown>, message: string) => {
+    lines.push({ level, message });
+  };
+  return { lines, info: log("info"), warn: log("warn"), error: log("error") };
+}
+
+async function setup(play: () => Promise<FakeReply>, dailySessions = 50) {
+  const fake = await startMessagesFake(play);
+  const dir = await mkdtemp(join(tmpdir(), "jada-worker-"));
+  const store = createSqliteTaskStore({ path: join(dir, "jada.db"), dailySessions });
+  cleanups.push(async () => {
+    await store.close();
+    await fake.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const model = createAnthropicModel(
+    new Anthropic({ apiKey: "sk-ant-test", baseURL: fake.baseURL, maxRetries: 0 }),
+    { model: "claude-test" },
+  );
+  return { fake, store, model };
+}
+
+const complete: FakeReply = {
+  content: [{ type: "tool_use", id: "toolu_done", name: "complete_task", input: { result: "ok" } }],
+};
+
+describe("the worker loop", () => {
+  it("runs as many sessions at once as its concurrency, each under its own lease owner", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let bothArrived: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      bothArrived = resolve;
+    });
+    const { store, model } = await setup(async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      // The first two calls wait for each other: with one session at a time this would hang.
+      if (most >= 2) bothArrived();
+      await barrier;
+      inFlight--;
+      return complete;
+    });
+    const tasks = await Promise.all(["a", "b", "c"].map((title) => store.add({ title })));
+    const worker = createWorker({
+      store,
+      model,
+      system: "s",
+      workerId: "box",
+      concurrency: 2,
+      logger: memoryLogger(),
+    });
+    expect(await worker.runOnce()).toEqual({ sessions: 3, last: "idle" });
+    expect(most).toBe(2);
+    const owners = new Set<string>();
+    for (const task of tasks) {
+      expect((await store.get(task.id))?.status).toBe("done");
+      for (const session of await store.sessions(task.id)) owners.add(session.workerId);
+    }
+    expect([...owners].sort()).toEqual(["box/1", "box/2"]);
+  });
+
+  it("wakes at once when told a task was added, rather than at the next poll", async () => {
+    const { store, model } = await setup(async () => complete);
+    const logger = memoryLogger();
+    const worker = createWorker({ store, model, system: "s", pollMs: 3_600_000, logger });
+    const running = worker.run();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const task = await store.add({ title: "now" });
+    worker.wake();
+    for (let i = 0; i < 100 && (await store.get(task.id))?.status !== "done"; i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await store.get(task.id))?.status).toBe("done");
+    await worker.stop();
+    await running;
+    expect(logger.lines.map((line) => line.message)).toContain("worker stopped");
+  });
+
+  it("says when the day's quota is spent and when it resets", async () => {
+    const { store, model } = await setup(async () => complete, 1);
+    await store.add({ title: "one" });
+    await store.add({ title: "two" });
+    const logger = memoryLogger();
+    const worker = createWorker({ store, model, system: "s", logger });
+    expect(await worker.runOnce()).toEqual({ sessions: 1, last: "quota_exhausted" });
+    const running = worker.run();
+    for (let i = 0; i < 100 && !logger.lines.some((line) => line.message.includes("spent")); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    await worker.stop();
+    await running;
+    expect(logger.lines.map((line) => line.message)).toContainEqual(
+      expect.stringMatching(/^the day's sessions are spent; waiting until \d{4}-\d\d-\d\dT/),
+    );
+  });
+
+  it("refuses a concurrency that is not a whole number of at least 1", async () => {
+    const { store, model } = await setup(async () => complete);
+    expect(() =>
+      createWorker({ store, model, system: "s", concurrency: 0, logger: memoryLogger() }),
+    ).toThrow(/concurrency must be a whole number of at least 1, not 0/);
+  });
+});
