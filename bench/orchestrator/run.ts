@@ -7,10 +7,10 @@
 // 2. the runner's overhead per turn: a 30-turn session against the loopback Messages API
 //    (the real @anthropic-ai/sdk over HTTP on 127.0.0.1), beside the same 30 calls made
 //    directly with the SDK, in the same run: the difference is the runner's own work;
-// 3. the daemon's idle footprint: `jada daemon` with an API key and nothing to do, its RSS and
-//    CPU time sampled from /proc over --idle-seconds.
+// 3. the daemon's idle footprint: `jada daemon` with an API key and nothing to do (from start,
+//    and again after one session), its RSS and CPU time sampled from /proc over --idle-seconds.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -112,42 +112,56 @@ try {
     `| runner per turn, loopback Messages API | ${perTurn.toFixed(2)} ms | SDK call alone ${rawPerCall.toFixed(2)} ms: runner's own ${(perTurn - rawPerCall).toFixed(2)} ms | under 5 ms |`,
   );
 
-  // 3. Idle daemon.
+  // 3. Idle daemon: with nothing queued since it started (the SDK is loaded on the first call, so
+  //    it is not in memory), and idle again after one session (SDK loaded).
   const bin = fileURLToPath(new URL("../../apps/jada-daemon/dist/cli.js", import.meta.url));
-  const idle = await startMessagesFake(() => ({ content: [{ type: "text", text: "unused" }] }));
-  const child = spawn(process.execPath, [bin, "daemon"], {
-    cwd: dir,
-    env: {
-      PATH: process.env["PATH"] ?? "",
-      JADA_DATA_DIR: join(dir, "daemon"),
-      ANTHROPIC_API_KEY: "sk-ant-bench",
-      ANTHROPIC_BASE_URL: idle.baseURL,
-    },
-    stdio: "ignore",
-  });
-  const ticks = () => {
-    const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 Hz)
+  const idle = await startMessagesFake(() => ({
+    content: [{ type: "tool_use", id: "toolu_1", name: "complete_task", input: { result: "ok" } }],
+  }));
+  const measureIdle = async (label: string, queue: boolean) => {
+    const dataDir = join(dir, `daemon-${queue ? "after" : "fresh"}`);
+    mkdirSync(dataDir, { recursive: true });
+    if (queue) {
+      const store = createSqliteTaskStore({ path: join(dataDir, "jada.db") });
+      await store.add({ title: "one session before idling" });
+      await store.close();
+    }
+    const child = spawn(process.execPath, [bin, "daemon"], {
+      cwd: dir,
+      env: {
+        PATH: process.env["PATH"] ?? "",
+        JADA_DATA_DIR: dataDir,
+        ANTHROPIC_API_KEY: "sk-ant-bench",
+        ANTHROPIC_BASE_URL: idle.baseURL,
+      },
+      stdio: "ignore",
+    });
+    const ticks = () => {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 Hz)
+    };
+    const rss = () =>
+      Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) *
+      1024;
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // started (and ran), settled
+    const ticksBefore = ticks();
+    let maxRss = rss();
+    const sampleEnd = Date.now() + idleSeconds * 1000;
+    while (Date.now() < sampleEnd) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      maxRss = Math.max(maxRss, rss());
+    }
+    const cpuPercent = ((ticks() - ticksBefore) / 100 / idleSeconds) * 100;
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+    rows.push(
+      `| daemon idle ${label}, ${idleSeconds} s (polling every 60 s) | ${(maxRss / 1024 / 1024).toFixed(0)} MiB RSS, ${cpuPercent.toFixed(3)}% CPU | the Python daemon: 144 MB, 0.65% | under 80 MB and 0.1% |`,
+    );
   };
-  const rss = () =>
-    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) *
-    1024;
-  await new Promise((resolve) => setTimeout(resolve, 3000)); // started and settled
-  const ticksBefore = ticks();
-  let maxRss = rss();
-  const sampleEnd = Date.now() + idleSeconds * 1000;
-  while (Date.now() < sampleEnd) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    maxRss = Math.max(maxRss, rss());
-  }
-  const cpuPercent = ((ticks() - ticksBefore) / 100 / idleSeconds) * 100;
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
+  await measureIdle("from start, nothing queued", false);
+  await measureIdle("after one session", true);
   await idle.close();
-  rows.push(
-    `| daemon idle, ${idleSeconds} s (polling every 60 s) | ${(maxRss / 1024 / 1024).toFixed(0)} MB RSS, ${cpuPercent.toFixed(3)}% CPU | the Python daemon: 144 MB, 0.65% | under 80 MB and 0.1% |`,
-  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@
 // as a subprocess, on a data directory, against the loopback Messages API.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -162,4 +162,71 @@ describe("jada daemon", () => {
       error: "interrupted after 1 turns: the worker was stopping",
     });
   });
+
+  it("after kill -9 mid-session, another daemon resumes the task from its checkpoint once the lease expires", async () => {
+    let release: () => void = () => {};
+    const hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fake = await startMessagesFake(async (request): Promise<FakeReply> => {
+      const first = JSON.stringify(request.messages[0]);
+      if (first.includes("rows 1-40"))
+        return {
+          content: [
+            {
+              type: "tool_use",
+              id: "toolu_2",
+              name: "complete_task",
+              input: { result: "all rows" },
+            },
+          ],
+        };
+      if (request.messages.length === 1)
+        return {
+          content: [
+            {
+              type: "tool_use",
+              id: "toolu_1",
+              name: "save_checkpoint",
+              input: { done: ["rows 1-40"], next: ["rows 41-120"], facts: [] },
+            },
+          ],
+        };
+      await hold; // the second call is in flight when the daemon is killed
+      return { content: [{ type: "text", text: "too late" }] };
+    });
+    cleanups.push(async () => {
+      release();
+      await fake.close();
+    });
+    const dir = await workspace();
+    await writeFile(join(dir, "jada.config.json"), JSON.stringify({ agent: { leaseSeconds: 5 } }));
+    const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
+    const { id } = JSON.parse((await jada(dir, ["task", "add", "Reconcile", "--json"])).stdout);
+    const daemon = start(dir, ["daemon"], env);
+    while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    daemon.child.kill("SIGKILL");
+    expect((await daemon.done).code).toBeNull();
+
+    // The lease is still live: nobody else may take the task yet, and its checkpoint is stored.
+    const early = await jada(dir, ["daemon", "--once"], env);
+    expect(early.stdout).toContain("ran 0 sessions; now idle");
+    const running = JSON.parse((await jada(dir, ["task", "show", id, "--json"])).stdout);
+    expect(running).toMatchObject({
+      status: "running",
+      checkpoint: { done: ["rows 1-40"], source: "agent" },
+    });
+
+    await new Promise((resolve) => setTimeout(resolve, 5_500));
+    const resumed = await jada(dir, ["daemon", "--once"], env);
+    expect(resumed.stdout).toContain("ran 1 session; now idle");
+    expect(JSON.stringify(fake.requests[2]?.messages[0])).toContain("rows 41-120");
+    const shown = JSON.parse((await jada(dir, ["task", "show", id, "--json"])).stdout);
+    expect(shown).toMatchObject({ status: "done", result: "all rows", attempts: 2 });
+    expect(shown.sessions.map((session: { outcome: string }) => session.outcome)).toEqual([
+      "error",
+      "completed",
+    ]);
+    expect(shown.sessions[0].error).toContain("lease expired");
+  }, 20_000);
 });

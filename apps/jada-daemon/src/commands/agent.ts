@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import Anthropic from "@anthropic-ai/sdk";
 import {
+  type AgentModel,
   createAnthropicModel,
   createWorker,
   OrchestratorError,
+  type QuotaStatus,
   type Task,
   type TaskStatus,
   type TaskStore,
@@ -46,6 +47,8 @@ async function openStore(
       path: join(dir, "jada.db"),
       dailySessions: config.agent.dailySessions,
       rolloverMinutes: config.agent.rolloverMinutes,
+      dailyTokens: config.agent.dailyTokens,
+      dailyUsd: config.agent.dailyUsd,
     });
     return { store, config };
   } catch (error) {
@@ -69,6 +72,20 @@ async function withStore<T>(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A model whose SDK is imported on the first call: a daemon that idles with nothing queued (most
+ * of its day) never holds the SDK's ~15 MB.
+ */
+function loadOnFirstCall(load: () => Promise<AgentModel>): AgentModel {
+  let loading: Promise<AgentModel> | undefined;
+  return {
+    async send(request) {
+      loading ??= load();
+      return (await loading).send(request);
+    },
+  };
 }
 
 /** A full task id from an id or a unique prefix of one (as `jada task list` shows them). */
@@ -114,13 +131,17 @@ finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
       );
       const apiKey = io.env["ANTHROPIC_API_KEY"];
       const model = apiKey
-        ? createAnthropicModel(
-            new Anthropic({ apiKey, baseURL: io.env["ANTHROPIC_BASE_URL"] ?? null, maxRetries: 2 }),
-            {
-              model: config.agent.model,
-              maxTokens: config.agent.maxTokens,
-            },
-          )
+        ? loadOnFirstCall(async () => {
+            const { default: Anthropic } = await import("@anthropic-ai/sdk");
+            return createAnthropicModel(
+              new Anthropic({
+                apiKey,
+                baseURL: io.env["ANTHROPIC_BASE_URL"] ?? null,
+                maxRetries: 2,
+              }),
+              { model: config.agent.model, maxTokens: config.agent.maxTokens },
+            );
+          })
         : undefined;
       const worker = createWorker({
         store,
@@ -129,7 +150,8 @@ finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
         pollMs: config.agent.pollSeconds * 1000,
         maxTurns: config.agent.maxTurns,
         checkpointAtTurn: config.agent.checkpointAtTurn,
-        leaseMs: config.agent.leaseMinutes * 60_000,
+        leaseMs: config.agent.leaseSeconds * 1000,
+        concurrency: config.agent.concurrency,
         price: config.agent.price,
         logger,
       });
@@ -263,13 +285,18 @@ finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
       const quota = await withStore(command, io, getConfig, (store) => store.quota());
-      io.stdout.write(
-        options.json
-          ? `${JSON.stringify(quota, null, 2)}\n`
-          : `${quota.used} of ${quota.limit} sessions used; resets at ${quota.resetsAt}\n`,
-      );
+      io.stdout.write(options.json ? `${JSON.stringify(quota, null, 2)}\n` : quotaLines(quota));
       setExitCode(0);
     });
+}
+
+function quotaLines(quota: QuotaStatus): string {
+  const lines = [`${quota.used} of ${quota.limit} sessions used`];
+  if (quota.tokens) lines.push(`${quota.tokens.used} of ${quota.tokens.limit} tokens used`);
+  if (quota.usd)
+    lines.push(`$${quota.usd.used.toFixed(2)} of $${quota.usd.limit.toFixed(2)} spent (estimated)`);
+  lines.push(`resets at ${quota.resetsAt}`);
+  return `${lines.join("\n")}\n`;
 }
 
 function taskTable(tasks: Task[]): string {

@@ -94,6 +94,15 @@ describe("loadConfig", () => {
     expect(error.message).toContain("lnt: unknown key");
   });
 
+  it("refuses a dollar budget without prices to count dollars by", async () => {
+    await write("jada.config.json", { agent: { dailyUsd: 5 } });
+    const error = (await loadConfig({ env: {}, cwd: dir }).catch(
+      (e: unknown) => e,
+    )) as JadaCliError;
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain("agent.dailyUsd: agent.dailyUsd needs agent.price");
+  });
+
   it("accepts the $schema key that editors use", async () => {
     await write("jada.config.json", {
       $schema: "./node_modules/@jada/daemon/jada.config.schema.json",

@@ -188,13 +188,33 @@ export const agentConfigSchema = z
       .max(1439)
       .default(0)
       .describe("Minutes after 00:00 UTC when the quota day turns."),
-    pollSeconds: z.number().int().min(1).default(60).describe("Seconds between polls when idle."),
-    leaseMinutes: z
+    dailyTokens: z
       .number()
       .int()
       .min(1)
-      .default(10)
-      .describe("Task lease, heartbeated every turn."),
+      .optional()
+      .describe("Tokens (input, output, cache) per quota day; no budget when unset."),
+    dailyUsd: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Estimated dollars per quota day (needs agent.price); no budget when unset."),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(16)
+      .default(1)
+      .describe("Sessions run at once by this daemon."),
+    pollSeconds: z.number().int().min(1).default(60).describe("Seconds between polls when idle."),
+    leaseSeconds: z
+      .number()
+      .int()
+      .min(5)
+      .default(600)
+      .describe(
+        "Task lease, heartbeated every turn and every third of it; a crashed daemon's task is claimable again after it.",
+      ),
     system: z
       .string()
       .default(
@@ -210,6 +230,10 @@ export const agentConfigSchema = z
       })
       .optional()
       .describe("Dollars per million tokens, for the cost estimate of each session."),
+  })
+  .refine((agent) => agent.dailyUsd === undefined || agent.price !== undefined, {
+    message: "agent.dailyUsd needs agent.price: without prices no dollar is counted",
+    path: ["dailyUsd"],
   })
   .describe("The agent daemon (jada daemon).");
 
