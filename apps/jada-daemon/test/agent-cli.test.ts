@@ -6,7 +6,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FakeReply, startMessagesFake } from "@jada/orchestrator/testing";
+import {
+  dropTestSchema,
+  type FakeReply,
+  postgresAvailable,
+  startMessagesFake,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from "@jada/orchestrator/testing";
 import { afterEach, describe, expect, it } from "vitest";
 
 const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
@@ -228,5 +235,57 @@ describe("jada daemon", () => {
       "completed",
     ]);
     expect(shown.sessions[0].error).toContain("lease expired");
+  }, 20_000);
+});
+
+const postgres = await postgresAvailable();
+if (!postgres.ok) console.warn(`skipping jada on Postgres: ${postgres.reason}`);
+
+describe.skipIf(!postgres.ok)("jada on Postgres (JADA_DATABASE_URL)", () => {
+  it("migrates explicitly, then queues and runs tasks in the shared database", async () => {
+    const fake = await startMessagesFake(() => ({
+      content: [
+        { type: "tool_use", id: "toolu_1", name: "complete_task", input: { result: "ok" } },
+      ],
+    }));
+    const dir = await workspace();
+    const schema = testSchemaName();
+    cleanups.push(async () => {
+      await fake.close();
+      await dropTestSchema(schema);
+    });
+    await writeFile(join(dir, "jada.config.json"), JSON.stringify({ database: { schema } }));
+    const env = {
+      JADA_DATABASE_URL: TEST_DATABASE_URL,
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      ANTHROPIC_BASE_URL: fake.baseURL,
+    };
+    const first = await jada(dir, ["migrate", "--json"], env);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ applied: [1] });
+    expect((await jada(dir, ["migrate"], env)).stdout).toContain(`schema ${schema}): up to date`);
+    const { id } = JSON.parse((await jada(dir, ["task", "add", "Shared", "--json"], env)).stdout);
+    const run = await jada(dir, ["daemon", "--once"], env);
+    expect(run.stdout).toContain(`"task store: postgres (`);
+    expect(run.stdout).toContain("ran 1 session");
+    expect(JSON.parse((await jada(dir, ["task", "show", id, "--json"], env)).stdout)).toMatchObject(
+      {
+        status: "done",
+        result: "ok",
+      },
+    );
+    // Nothing went to the SQLite file.
+    expect(JSON.parse((await jada(dir, ["task", "list", "--json"])).stdout)).toEqual([]);
+  });
+
+  it("says plainly when the database cannot be reached, without the password", async () => {
+    const dir = await workspace();
+    const result = await jada(dir, ["task", "list"], {
+      JADA_DATABASE_URL: "postgres://jada:hunter2-secret@127.0.0.1:1/jada",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("cannot open the task store");
+    expect(result.stderr).not.toContain("hunter2-secret");
+    expect(result.stderr).not.toMatch(/^\s+at /m);
   }, 20_000);
 });

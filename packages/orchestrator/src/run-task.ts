@@ -1,3 +1,4 @@
+import { OrchestratorError } from "./errors.js";
 import type { AgentModel, Usage } from "./model.js";
 import { totalTokens } from "./quota-window.js";
 import { runSession, type SessionResult } from "./session-runner.js";
@@ -70,6 +71,21 @@ function budgetCheck(
     (usdLeft !== undefined && (costOf(usage, price) ?? 0) >= usdLeft);
 }
 
+// The store may be unreachable for a moment (a database restart, a dropped connection) just as
+// a session ends: its end is worth a few tries (0.5, 1, 2, 4 s) rather than losing it. A store
+// that is really gone still fails, and the lease then hands the task to another worker.
+async function withStoreRetries<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const retriable = error instanceof OrchestratorError && error.code === "STORE_FAILED";
+      if (!retriable || attempt >= 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+    }
+  }
+}
+
 /**
  * Claims the next runnable task (and a slot of the day's quota), runs one session of it, and
  * records where it goes: done, back to pending from its checkpoint (turn limit, or a transient
@@ -97,11 +113,14 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
     checkpointAtTurn: options.checkpointAtTurn,
     signal: options.signal,
     createTask: async (input) => (await options.store.add({ ...input, parentId: task.id })).id,
+    // A store that is briefly unreachable must not end the session: the timer heartbeats again,
+    // the checkpoint is kept and stored with the session's end, and a lost lease shows there.
     onTurn: async () => {
-      await options.store.heartbeat(task.id, options.workerId, leaseMs);
+      await options.store.heartbeat(task.id, options.workerId, leaseMs).catch(() => false);
     },
-    onCheckpoint: (checkpoint) =>
-      options.store.saveCheckpoint(task.id, options.workerId, checkpoint),
+    onCheckpoint: async (checkpoint) => {
+      await options.store.saveCheckpoint(task.id, options.workerId, checkpoint).catch(() => {});
+    },
     overBudget: budgetCheck(claim.quota, options.price),
   }).finally(() => clearInterval(heartbeat));
 
@@ -132,20 +151,22 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
       };
     }
   }
-  const finished = await options.store.finishSession(
-    sessionId,
-    {
-      turns: session.turns,
-      outcome: session.outcome,
-      usage: session.usage,
-      costUsd: costOf(session.usage, options.price),
-      error: session.error
-        ? `${session.error.kind}: ${session.error.message}`
-        : session.interrupted
-          ? `interrupted after ${session.turns} turns: the worker was stopping`
-          : undefined,
-    },
-    next,
+  const finished = await withStoreRetries(() =>
+    options.store.finishSession(
+      sessionId,
+      {
+        turns: session.turns,
+        outcome: session.outcome,
+        usage: session.usage,
+        costUsd: costOf(session.usage, options.price),
+        error: session.error
+          ? `${session.error.kind}: ${session.error.message}`
+          : session.interrupted
+            ? `interrupted after ${session.turns} turns: the worker was stopping`
+            : undefined,
+      },
+      next,
+    ),
   );
   return { kind: "ran", task: finished, session };
 }

@@ -114,6 +114,12 @@ export interface TaskStore {
   retry(taskId: string): Promise<Task>;
   sessions(taskId: string): Promise<SessionRecord[]>;
   quota(): Promise<QuotaStatus>;
+  /**
+   * Calls `notify` when a task is added by any process sharing the store (Postgres: LISTEN/NOTIFY),
+   * so workers wake at once; polling stays the fallback. Optional: a one-process store has none.
+   * Returns the unsubscribe function.
+   */
+  onTaskAdded?(notify: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -140,17 +140,29 @@ export function createWorker(options: WorkerOptions): Worker {
     id,
     async run() {
       const loop = async (slot: string) => {
+        let failures = 0;
         while (!stopped) {
           let result: RunNextTaskResult | "paused";
           try {
             result = await pass(slot);
           } catch (error) {
+            failures++;
+            // Backoff (1 s doubling, at most the poll interval): a store that is down is
+            // retried, never hammered and never the end of the daemon.
+            const wait = Math.min(pollMs, 1000 * 2 ** (failures - 1));
             options.logger.error(
-              { error: (error as Error)?.message ?? String(error) },
+              {
+                workerId: slot,
+                error: (error as Error)?.message ?? String(error),
+                retryInMs: wait,
+              },
               "a pass failed; going on",
             );
-            result = { kind: "idle" };
+            if (stopped) break;
+            await sleep(wait);
+            continue;
           }
+          failures = 0;
           if (stopped) break;
           if (result !== "paused" && result.kind === "ran") {
             // A session ended: the other loops may find work it queued.
@@ -171,7 +183,10 @@ export function createWorker(options: WorkerOptions): Worker {
       };
       running = (async () => {
         options.logger.info({ workerId: id, pollMs, concurrency }, "worker started");
+        // Tasks added by other processes (Postgres NOTIFY) wake the loops too.
+        const unsubscribe = options.store.onTaskAdded?.(wakeAll);
         await Promise.all(slots.map(loop));
+        unsubscribe?.();
         options.logger.info({ workerId: id }, "worker stopped");
       })();
       await running;

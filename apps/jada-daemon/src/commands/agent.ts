@@ -10,7 +10,6 @@ import {
   type TaskStatus,
   type TaskStore,
 } from "@jada/orchestrator";
-import { createSqliteTaskStore } from "@jada/orchestrator/sqlite";
 import type { Command } from "commander";
 import { pino } from "pino";
 import type { LoadedConfig } from "../config/load.js";
@@ -39,21 +38,43 @@ async function openStore(
   command: Command,
   io: CliIo,
   getConfig: GetConfig,
-): Promise<{ store: TaskStore; config: LoadedConfig["config"] }> {
+): Promise<{ store: TaskStore; config: LoadedConfig["config"]; where: string }> {
   const { config } = await getConfig();
-  const dir = dataDir(command.optsWithGlobals<{ dataDir?: string }>().dataDir, io);
+  const quota = {
+    dailySessions: config.agent.dailySessions,
+    rolloverMinutes: config.agent.rolloverMinutes,
+    dailyTokens: config.agent.dailyTokens,
+    dailyUsd: config.agent.dailyUsd,
+  };
+  const databaseUrl = io.env["JADA_DATABASE_URL"] || config.database.url;
   try {
-    const store = createSqliteTaskStore({
-      path: join(dir, "jada.db"),
-      dailySessions: config.agent.dailySessions,
-      rolloverMinutes: config.agent.rolloverMinutes,
-      dailyTokens: config.agent.dailyTokens,
-      dailyUsd: config.agent.dailyUsd,
-    });
-    return { store, config };
+    if (databaseUrl) {
+      if (!/^postgres(ql)?:\/\//.test(databaseUrl))
+        throw new Error("JADA_DATABASE_URL must be a postgres:// URL");
+      const { openPostgresTaskStore } = await import("@jada/orchestrator/postgres");
+      const store = await openPostgresTaskStore({
+        connectionString: databaseUrl,
+        schema: config.database.schema,
+        ...quota,
+      });
+      return {
+        store,
+        config,
+        where: `postgres (${redactUrl(databaseUrl)}, schema ${config.database.schema})`,
+      };
+    }
+    const dir = dataDir(command.optsWithGlobals<{ dataDir?: string }>().dataDir, io);
+    const { createSqliteTaskStore } = await import("@jada/orchestrator/sqlite");
+    const path = join(dir, "jada.db");
+    return { store: createSqliteTaskStore({ path, ...quota }), config, where: `sqlite (${path})` };
   } catch (error) {
     throw new JadaCliError("USAGE", (error as Error).message, { cause: error });
   }
+}
+
+/** A database URL without its password, for logs. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }
 
 async function withStore<T>(
@@ -124,7 +145,7 @@ that sessions are paused, and keeps tasks queued. SIGTERM or SIGINT: the current
 finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
     )
     .action(async (options: { once?: boolean }, command: Command) => {
-      const { store, config } = await openStore(command, io, getConfig);
+      const { store, config, where } = await openStore(command, io, getConfig);
       const logger = pino(
         { base: { service: "jada-daemon" } },
         pino.destination({ dest: 1, sync: true }),
@@ -155,6 +176,7 @@ finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
         price: config.agent.price,
         logger,
       });
+      logger.info({ store: where }, `task store: ${where}`);
       const shutdown = (signal: string) => {
         logger.info({ signal }, "stopping: finishing the current call, then saving a checkpoint");
         // Bounded: a call that never returns does not keep the process; its lease then expires.
@@ -274,6 +296,49 @@ finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
         setExitCode(0);
       });
   }
+
+  program
+    .command("migrate")
+    .summary("apply the task store's schema migrations (Postgres: safe with daemons running)")
+    .option(
+      "--data-dir <dir>",
+      "where the SQLite database lives (default: $JADA_DATA_DIR, else ./.jada/)",
+    )
+    .option("--json", "print as JSON")
+    .addHelpText(
+      "after",
+      `
+With JADA_DATABASE_URL (or database.url in the config) the Postgres schema is migrated, under an
+advisory lock so that daemons starting at the same time never apply a migration twice; without,
+the SQLite file in the data directory. Daemons also migrate when they start.`,
+    )
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const { config } = await getConfig();
+      const databaseUrl = io.env["JADA_DATABASE_URL"] || config.database.url;
+      let applied: number[] = [];
+      let where: string;
+      if (databaseUrl) {
+        const { migratePostgres } = await import("@jada/orchestrator/postgres");
+        applied = await migratePostgres({
+          connectionString: databaseUrl,
+          schema: config.database.schema,
+        }).catch((error: unknown) => {
+          throw new JadaCliError("USAGE", (error as Error).message, { cause: error });
+        });
+        where = `postgres (${redactUrl(databaseUrl)}, schema ${config.database.schema})`;
+      } else {
+        // SQLite migrates when the file is opened.
+        const opened = await openStore(command, io, getConfig);
+        await opened.store.close();
+        where = opened.where;
+      }
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify({ store: where, applied })}\n`
+          : `${where}: ${applied.length === 0 ? "up to date" : `applied migration${applied.length === 1 ? "" : "s"} ${applied.join(", ")}`}\n`,
+      );
+      setExitCode(0);
+    });
 
   program
     .command("quota")

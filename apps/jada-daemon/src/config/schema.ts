@@ -283,6 +283,23 @@ export const configSchema = z
     agent: agentConfigSchema.prefault({}),
     aws: awsConfigSchema.prefault({}),
     google: googleConfigSchema.prefault({}),
+    database: z
+      .strictObject({
+        url: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, "a postgres:// URL")
+          .optional()
+          .describe(
+            "PostgreSQL for several daemons sharing one queue and quota (JADA_DATABASE_URL wins). Unset: SQLite in the data directory.",
+          ),
+        schema: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores")
+          .default("jada")
+          .describe("The Postgres schema of jada's tables."),
+      })
+      .prefault({})
+      .describe("Where the task store lives."),
   })
   .describe("Configuration of jada: the daemon and the `jada` CLI.");
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { OrchestratorError } from "../errors.js";
 import { quotaStatus, quotaWindow, spentLimit, totalTokens } from "../quota-window.js";
+import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
 import type {
   ClaimResult,
   Clock,
@@ -83,9 +84,6 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE quota_days ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE quota_days ADD COLUMN usd REAL NOT NULL DEFAULT 0;`,
 ];
-
-const ABANDONED =
-  "lease expired: the worker stopped heartbeating (crashed or cut off); the task was claimed again";
 
 interface TaskRow {
   id: string;
@@ -285,7 +283,7 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     if (row === undefined) return { kind: "idle" };
     const spent = spentLimit(quota);
     if (spent !== undefined) return { kind: "quota_exhausted", quota, spent };
-    if (row.status === "running") statements.abandonSessions.run(now, ABANDONED, row.id);
+    if (row.status === "running") statements.abandonSessions.run(now, ABANDONED_SESSION, row.id);
     statements.lease.run({ id: row.id, worker: workerId, expires: now + leaseMs, now });
     const sessionId = randomUUID();
     statements.startSession.run(sessionId, row.id, workerId, now);
@@ -327,40 +325,28 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
         tokens: end.usage ? totalTokens(end.usage) : 0,
         usd: end.costUsd ?? 0,
       });
-      let status: TaskStatus = next.status;
-      let needsYou: string | null = null;
-      const refund = next.status === "pending" && next.refund === true;
-      if (refund) {
+      const plan = planFinish({ attempts: task.attempts, maxAttempts: task.max_attempts }, next);
+      if (plan.refund) {
         // The session never really ran (rate limit, overload, network, auth): it costs neither an
         // attempt nor a slot of the day's quota.
         statements.refundAttempt.run(task.id);
         statements.refundQuota.run(sessionId);
         statements.giveSlotBack.run(quotaWindow(session.started_at, rollover).start);
       }
-      if (next.status === "pending" && !refund && task.attempts >= task.max_attempts) {
-        // Bounded: a task that keeps running out of sessions needs a person.
-        status = "needs_you";
-        needsYou = `took ${task.attempts} sessions without finishing (the most allowed); the last checkpoint says where it stands`;
-      } else if (next.status === "needs_you" || next.status === "failed") {
-        needsYou = next.message;
-      }
       statements.transition.run({
         id: task.id,
-        status,
+        status: plan.status,
         now,
-        checkpoint:
-          next.status === "pending" && next.checkpoint !== undefined
-            ? JSON.stringify(next.checkpoint)
-            : null,
-        result: next.status === "done" ? JSON.stringify(next.result ?? null) : null,
-        notBefore: next.status === "pending" && next.notBefore ? next.notBefore.getTime() : null,
-        needsYou,
+        checkpoint: plan.checkpoint,
+        result: plan.result,
+        notBefore: plan.notBefore,
+        needsYou: plan.needsYou,
       });
       statements.event.run(
         now,
         task.id,
         `session_${end.outcome}`,
-        JSON.stringify({ sessionId, turns: end.turns, status }),
+        JSON.stringify({ sessionId, turns: end.turns, status: plan.status }),
       );
       return toTask(mustGet(task.id));
     },

@@ -11,3 +11,9 @@ export {
   type MessagesFake,
   startMessagesFake,
 } from "./messages-fake.js";
+export {
+  dropTestSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from "./postgres.js";

@@ -1,0 +1,628 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { OrchestratorError } from "../errors.js";
+import { quotaStatus, quotaWindow, totalTokens } from "../quota-window.js";
+import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
+import type {
+  ClaimResult,
+  Clock,
+  QuotaStatus,
+  SessionRecord,
+  Task,
+  TaskStatus,
+  TaskStore,
+} from "../types.js";
+import { applyMigrations, quoteIdent, SCHEMA_VERSION } from "./migrations.js";
+
+/** Options of {@link openPostgresTaskStore}. */
+export interface PostgresTaskStoreOptions {
+  /** `postgres://user:password@host:5432/db` (or give `pool`). */
+  connectionString?: string | undefined;
+  /** A pool of your own; the store does not end it on `close()`. */
+  pool?: pg.Pool | undefined;
+  /** The schema holding the tables (default `jada`): one per deployment, or per test run. */
+  schema?: string | undefined;
+  /** Apply pending migrations on open (default true; `jada migrate` applies them explicitly). */
+  migrate?: boolean | undefined;
+  /** Sessions per quota day (default 5). */
+  dailySessions?: number | undefined;
+  /** Minutes after 00:00 UTC when the quota day turns (default 0). */
+  rolloverMinutes?: number | undefined;
+  /** Tokens (every kind) per quota day; no budget when unset. */
+  dailyTokens?: number | undefined;
+  /** Estimated dollars per quota day; no budget when unset. */
+  dailyUsd?: number | undefined;
+  /** Connections of the pool the store creates (default 4). */
+  maxConnections?: number | undefined;
+  clock?: Clock | undefined;
+  /** Told when the listening connection drops and when it is back (for logs). */
+  onConnectionEvent?: ((event: { kind: "lost" | "restored"; error?: string }) => void) | undefined;
+}
+
+/** The Postgres store: a {@link TaskStore} that also wakes you when any daemon adds a task. */
+export interface PostgresTaskStore extends TaskStore {
+  /** Applies pending migrations; returns the versions applied. */
+  migrate(): Promise<number[]>;
+}
+
+// bigint (int8) columns hold epoch milliseconds: well inside Number's exact range.
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === 20
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+
+interface TaskRow {
+  id: string;
+  title: string;
+  prompt: string;
+  status: TaskStatus;
+  priority: number;
+  attempts: number;
+  max_attempts: number;
+  not_before: number | null;
+  parent_id: string | null;
+  checkpoint: unknown;
+  result: unknown;
+  needs_you: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SessionRow {
+  id: string;
+  task_id: string;
+  worker_id: string;
+  started_at: number;
+  ended_at: number | null;
+  turns: number;
+  outcome: SessionRecord["outcome"];
+  usage: SessionRecord["usage"];
+  cost_usd: number | null;
+  error: string | null;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    prompt: row.prompt,
+    status: row.status,
+    priority: row.priority,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    notBefore: iso(row.not_before),
+    parentId: row.parent_id,
+    checkpoint: row.checkpoint ?? null,
+    result: row.result ?? null,
+    needsYou: row.needs_you,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: iso(row.lease_expires_at),
+    createdAt: iso(row.created_at) as string,
+    updatedAt: iso(row.updated_at) as string,
+  };
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    workerId: row.worker_id,
+    startedAt: iso(row.started_at) as string,
+    endedAt: iso(row.ended_at),
+    turns: row.turns,
+    outcome: row.outcome,
+    usage: row.usage,
+    costUsd: row.cost_usd,
+    error: row.error,
+  };
+}
+
+// A dropped connection, a restarting server, a terminated backend: worth trying again.
+const TRANSIENT_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "53300"]);
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
+  const message = (error as Error)?.message ?? "";
+  return /Connection terminated|ECONNREFUSED|ECONNRESET|connection is closed|Client has encountered a connection error/i.test(
+    message,
+  );
+}
+
+function storeError(error: unknown): OrchestratorError {
+  if (error instanceof OrchestratorError) return error;
+  const message = (error as Error)?.message ?? String(error);
+  return new OrchestratorError(
+    "STORE_FAILED",
+    `task store (postgres): ${message}${isTransient(error) ? " (the connection was lost; it is retried)" : ""}`,
+    { cause: error },
+  );
+}
+
+/**
+ * The {@link TaskStore} on PostgreSQL, for several daemons on several machines sharing one queue
+ * and one daily quota. `claim` is one server-side function call: the task is locked with
+ * `FOR UPDATE SKIP LOCKED` and the day's slot taken by a guarded `UPDATE` of the day's quota row
+ * in the same transaction, so no number of workers can exceed the quota or claim a task twice.
+ * Adding a task notifies every listening daemon (`LISTEN/NOTIFY`); migrations run under an
+ * advisory lock. Connections that drop are replaced by the pool; the listener reconnects with
+ * backoff.
+ *
+ * @example
+ * ```ts
+ * const store = await openPostgresTaskStore({ connectionString: process.env.JADA_DATABASE_URL });
+ * const stop = store.onTaskAdded(() => worker.wake());
+ * ```
+ */
+export async function openPostgresTaskStore(
+  options: PostgresTaskStoreOptions,
+): Promise<PostgresTaskStore> {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const limit = options.dailySessions ?? 5;
+  const rollover = options.rolloverMinutes ?? 0;
+  const schemaName = options.schema ?? "jada";
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schemaName))
+    throw new OrchestratorError(
+      "INVALID_INPUT",
+      `a Postgres schema name is letters, digits and underscores: ${JSON.stringify(schemaName)}`,
+    );
+  if (options.pool === undefined && !options.connectionString)
+    throw new OrchestratorError("INVALID_INPUT", "a Postgres store needs a connection string");
+  const s = quoteIdent(schemaName);
+  const ownPool = options.pool === undefined;
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 4,
+      types,
+      connectionTimeoutMillis: 10_000,
+    });
+  // An idle connection that dies (server restart, pg_terminate_backend) must not crash the
+  // process: the pool drops it and opens another on the next query.
+  pool.on("error", () => {});
+
+  const query = async <R extends pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> => {
+    try {
+      return await pool.query<R>({ text, values, types });
+    } catch (error) {
+      throw storeError(error);
+    }
+  };
+  type Run = <R extends pg.QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ) => Promise<pg.QueryResult<R>>;
+  const transaction = async <T>(work: (run: Run) => Promise<T>): Promise<T> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw storeError(error);
+    }
+    let broken = false;
+    // A checked-out connection that dies between two queries emits 'error' on the client:
+    // unhandled, that would end the process.
+    const onError = () => {
+      broken = true;
+    };
+    client.on("error", onError);
+    try {
+      await client.query("BEGIN");
+      const result = await work((text, values) => client.query({ text, values, types }));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      broken = isTransient(error);
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      throw storeError(error);
+    } finally {
+      client.off("error", onError);
+      client.release(broken);
+    }
+  };
+
+  const migrate = async (): Promise<number[]> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw storeError(error);
+    }
+    const ignore = () => {};
+    client.on("error", ignore);
+    try {
+      return await applyMigrations(client, schemaName);
+    } catch (error) {
+      throw new OrchestratorError(
+        "STORE_FAILED",
+        `cannot migrate the task store: ${(error as Error).message}`,
+        { cause: error },
+      );
+    } finally {
+      client.off("error", ignore);
+      client.release();
+    }
+  };
+
+  // A database that restarts just as the daemon starts is waited for (0.5 s doubling, 5 tries).
+  const openSchema = async () => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (options.migrate !== false) await migrate();
+        const { rows } = await query<{ version: number | null }>(
+          `SELECT max(version) AS version FROM ${s}.schema_migrations`,
+        );
+        return rows[0]?.version ?? 0;
+      } catch (error) {
+        if (attempt >= 4 || !isTransient((error as Error).cause ?? error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+      }
+    }
+  };
+  try {
+    const version = await openSchema();
+    if (version < SCHEMA_VERSION)
+      throw new OrchestratorError(
+        "STORE_FAILED",
+        `the database schema ${schemaName} is at version ${version}, this jada needs ${SCHEMA_VERSION}: run \`jada migrate\``,
+      );
+  } catch (error) {
+    if (ownPool) await pool.end().catch(() => {});
+    const message = (error as Error).message
+      .replace(/^task store \(postgres\): /, "")
+      .replace(/^cannot migrate the task store: /, "")
+      .replace(/ \(the connection was lost; it is retried\)$/, "");
+    const hint = / does not exist/.test(message) ? ": run `jada migrate`" : "";
+    throw new OrchestratorError(
+      "STORE_FAILED",
+      message.startsWith("the database schema")
+        ? message
+        : `cannot open the task store (postgres): ${message}${hint}`,
+      { cause: error },
+    );
+  }
+
+  const limits = { sessions: limit, tokens: options.dailyTokens, usd: options.dailyUsd };
+  const quotaAt = async (now: number): Promise<QuotaStatus> => {
+    const window = quotaWindow(now, rollover);
+    const { rows } = await query<{ used: number; tokens: number; usd: number }>(
+      `SELECT used, tokens, usd FROM ${s}.quota_days WHERE day_start = $1`,
+      [window.start],
+    );
+    const day = rows[0];
+    return quotaStatus(
+      { used: day?.used ?? 0, tokens: day?.tokens ?? 0, usd: day?.usd ?? 0 },
+      limits,
+      window.end,
+    );
+  };
+
+  const mustGet = async (id: string): Promise<TaskRow> => {
+    const { rows } = await query<TaskRow>(`SELECT * FROM ${s}.tasks WHERE id = $1`, [id]);
+    const row = rows[0];
+    if (row === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${id}`);
+    return row;
+  };
+
+  const listeners = new Set<() => void>();
+  let listener: pg.Client | undefined;
+  let closed = false;
+  let listenRetry: NodeJS.Timeout | undefined;
+  const listen = async (attempt = 0): Promise<void> => {
+    if (closed || listeners.size === 0) return;
+    const client = options.pool
+      ? new pg.Client(options.pool.options)
+      : new pg.Client({ connectionString: options.connectionString });
+    let lost = false;
+    const retry = (error: unknown) => {
+      if (closed || lost) return;
+      lost = true;
+      if (listener === client) listener = undefined;
+      client.removeAllListeners();
+      client.on("error", () => {});
+      void client.end().catch(() => {});
+      options.onConnectionEvent?.({ kind: "lost", error: (error as Error)?.message });
+      // Backoff 0.5 s doubling to 30 s; the worker's polling covers the gap.
+      const delay = Math.min(30_000, 500 * 2 ** attempt);
+      listenRetry = setTimeout(() => {
+        listenRetry = undefined;
+        void listen(attempt + 1);
+      }, delay);
+      listenRetry.unref();
+    };
+    client.on("error", retry);
+    client.on("end", () => retry(new Error("the listening connection ended")));
+    client.on("notification", () => {
+      for (const notify of listeners) notify();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdent(`${schemaName}.task_added`)}`);
+      listener = client;
+      if (attempt > 0) {
+        options.onConnectionEvent?.({ kind: "restored" });
+        // Tasks may have been added while nobody listened.
+        for (const notify of listeners) notify();
+      }
+    } catch (error) {
+      retry(error);
+    }
+  };
+
+  const store: PostgresTaskStore = {
+    migrate,
+    async add(input) {
+      if (!input.title || input.title.trim() === "")
+        throw new OrchestratorError("INVALID_INPUT", "a task needs a title");
+      const id = randomUUID();
+      const now = clock.now();
+      try {
+        const { rows } = await query<TaskRow>(
+          `WITH task AS (
+             INSERT INTO ${s}.tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at)
+             VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $8) RETURNING *
+           ), event AS (
+             INSERT INTO ${s}.events (at, task_id, kind) SELECT $8, id, 'added' FROM task
+           )
+           SELECT * FROM task`,
+          [
+            id,
+            input.title.trim(),
+            input.prompt ?? input.title.trim(),
+            input.priority ?? 0,
+            input.maxAttempts ?? 5,
+            input.notBefore?.getTime() ?? null,
+            input.parentId ?? null,
+            now,
+          ],
+        );
+        return toTask(rows[0] as TaskRow);
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause;
+        if (cause?.code === "23503")
+          throw new OrchestratorError("NOT_FOUND", `no parent task ${input.parentId}`);
+        throw error;
+      }
+    },
+    async get(id) {
+      const { rows } = await query<TaskRow>(`SELECT * FROM ${s}.tasks WHERE id = $1`, [id]);
+      return rows[0] === undefined ? undefined : toTask(rows[0]);
+    },
+    async list(filter = {}) {
+      const { rows } = filter.status
+        ? await query<TaskRow>(
+            `SELECT * FROM ${s}.tasks WHERE status = $1 ORDER BY created_at, seq`,
+            [filter.status],
+          )
+        : await query<TaskRow>(`SELECT * FROM ${s}.tasks ORDER BY created_at, seq`);
+      return rows.map(toTask);
+    },
+    async claim(workerId, leaseMs): Promise<ClaimResult> {
+      const now = clock.now();
+      const window = quotaWindow(now, rollover);
+      const sessionId = randomUUID();
+      const { rows } = await query<{
+        outcome: "idle" | "quota_exhausted" | "claimed";
+        task: TaskRow | null;
+        used: number | null;
+        tokens: number | null;
+        usd: number | null;
+      }>(`SELECT * FROM ${s}.claim($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+        workerId,
+        leaseMs,
+        now,
+        window.start,
+        limit,
+        options.dailyTokens ?? null,
+        options.dailyUsd ?? null,
+        sessionId,
+        ABANDONED_SESSION,
+      ]);
+      const row = rows[0];
+      if (row === undefined || row.outcome === "idle") return { kind: "idle" };
+      const quota = quotaStatus(
+        { used: row.used ?? 0, tokens: Number(row.tokens ?? 0), usd: row.usd ?? 0 },
+        limits,
+        window.end,
+      );
+      if (row.outcome === "quota_exhausted") {
+        const spent =
+          quota.used >= quota.limit
+            ? "sessions"
+            : quota.tokens && quota.tokens.used >= quota.tokens.limit
+              ? "tokens"
+              : "usd";
+        return { kind: "quota_exhausted", quota, spent };
+      }
+      return { kind: "claimed", task: toTask(row.task as TaskRow), sessionId, quota };
+    },
+    async heartbeat(taskId, workerId, leaseMs) {
+      const now = clock.now();
+      const { rowCount } = await query(
+        `UPDATE ${s}.tasks SET lease_expires_at = $1, updated_at = $2 WHERE id = $3 AND lease_owner = $4 AND status = 'running'`,
+        [now + leaseMs, now, taskId, workerId],
+      );
+      return rowCount === 1;
+    },
+    async saveCheckpoint(taskId, workerId, checkpoint) {
+      const { rowCount } = await query(
+        `UPDATE ${s}.tasks SET checkpoint = $1, updated_at = $2 WHERE id = $3 AND lease_owner = $4 AND status = 'running'`,
+        [JSON.stringify(checkpoint), clock.now(), taskId, workerId],
+      );
+      if (rowCount !== 1)
+        throw new OrchestratorError(
+          "LEASE_LOST",
+          `task ${taskId} is no longer leased to ${workerId}`,
+        );
+    },
+    async finishSession(sessionId, end, next) {
+      return transaction(async (run) => {
+        const now = clock.now();
+        const { rows } = await run<SessionRow & { task: TaskRow }>(
+          `SELECT s.*, to_jsonb(t) AS task FROM ${s}.sessions s JOIN ${s}.tasks t ON t.id = s.task_id
+           WHERE s.id = $1 FOR UPDATE OF t`,
+          [sessionId],
+        );
+        const session = rows[0];
+        if (session === undefined)
+          throw new OrchestratorError("NOT_FOUND", `no session ${sessionId}`);
+        const task = session.task;
+        if (task.lease_owner !== session.worker_id || task.status !== "running") {
+          throw new OrchestratorError(
+            "LEASE_LOST",
+            `task ${task.id} is no longer leased to ${session.worker_id}`,
+          );
+        }
+        await run(
+          `UPDATE ${s}.sessions SET ended_at = $1, turns = $2, outcome = $3, usage = $4, cost_usd = $5, error = $6,
+             counts_quota = counts_quota AND NOT $8 WHERE id = $7`,
+          [
+            now,
+            end.turns,
+            end.outcome,
+            end.usage ? JSON.stringify(end.usage) : null,
+            end.costUsd ?? null,
+            end.error ?? null,
+            sessionId,
+            next.status === "pending" && next.refund === true,
+          ],
+        );
+        const plan = planFinish({ attempts: task.attempts, maxAttempts: task.max_attempts }, next);
+        const day = quotaWindow(session.started_at, rollover).start;
+        const tokens = end.usage ? totalTokens(end.usage) : 0;
+        const usd = end.costUsd ?? 0;
+        // Tokens spent are spent, refunded session or not; the slot of a refunded one goes back.
+        if (tokens > 0 || usd > 0 || plan.refund) {
+          await run(
+            `UPDATE ${s}.quota_days SET tokens = tokens + $2, usd = usd + $3,
+               used = CASE WHEN $4 AND used > 0 THEN used - 1 ELSE used END WHERE day_start = $1`,
+            [day, tokens, usd, plan.refund],
+          );
+        }
+        const { rows: updated } = await run<TaskRow>(
+          `UPDATE ${s}.tasks SET status = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3,
+             checkpoint = COALESCE($4::jsonb, checkpoint), result = COALESCE($5::jsonb, result),
+             not_before = $6, needs_you = $7, attempts = attempts - CASE WHEN $8 THEN 1 ELSE 0 END
+           WHERE id = $1 RETURNING *`,
+          [
+            task.id,
+            plan.status,
+            now,
+            plan.checkpoint,
+            plan.result,
+            plan.notBefore,
+            plan.needsYou,
+            plan.refund,
+          ],
+        );
+        await run(`INSERT INTO ${s}.events (at, task_id, kind, detail) VALUES ($1, $2, $3, $4)`, [
+          now,
+          task.id,
+          `session_${end.outcome}`,
+          JSON.stringify({ sessionId, turns: end.turns, status: plan.status }),
+        ]);
+        return toTask(updated[0] as TaskRow);
+      });
+    },
+    async cancel(taskId) {
+      const row = await mustGet(taskId);
+      if (row.status === "done" || row.status === "cancelled") {
+        throw new OrchestratorError("INVALID_STATE", `task ${taskId} is already ${row.status}`);
+      }
+      const now = clock.now();
+      const { rows } = await query<TaskRow>(
+        `WITH task AS (
+           UPDATE ${s}.tasks SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
+           WHERE id = $1 RETURNING *
+         ), event AS (INSERT INTO ${s}.events (at, task_id, kind) VALUES ($2, $1, 'cancelled'))
+         SELECT * FROM task`,
+        [taskId, now],
+      );
+      return toTask(rows[0] as TaskRow);
+    },
+    async retry(taskId) {
+      const row = await mustGet(taskId);
+      if (row.status !== "failed" && row.status !== "cancelled" && row.status !== "needs_you") {
+        throw new OrchestratorError(
+          "INVALID_STATE",
+          `task ${taskId} is ${row.status}: only failed, cancelled or needs-you tasks are retried`,
+        );
+      }
+      const now = clock.now();
+      const { rows } = await query<TaskRow>(
+        `WITH task AS (
+           UPDATE ${s}.tasks SET status = 'pending', attempts = 0, not_before = NULL, needs_you = NULL, updated_at = $2
+           WHERE id = $1 RETURNING *
+         ), event AS (INSERT INTO ${s}.events (at, task_id, kind) VALUES ($2, $1, 'retried'))
+         SELECT * FROM task`,
+        [taskId, now],
+      );
+      return toTask(rows[0] as TaskRow);
+    },
+    async sessions(taskId) {
+      const { rows } = await query<SessionRow>(
+        `SELECT * FROM ${s}.sessions WHERE task_id = $1 ORDER BY started_at, seq`,
+        [taskId],
+      );
+      return rows.map(toSession);
+    },
+    async quota() {
+      return quotaAt(clock.now());
+    },
+    onTaskAdded(notify) {
+      listeners.add(notify);
+      if (listener === undefined && listenRetry === undefined) void listen();
+      return () => {
+        listeners.delete(notify);
+      };
+    },
+    async close() {
+      closed = true;
+      if (listenRetry) clearTimeout(listenRetry);
+      const client = listener;
+      listener = undefined;
+      if (client) {
+        client.removeAllListeners();
+        client.on("error", () => {});
+        await client.end().catch(() => {});
+      }
+      if (ownPool) await pool.end();
+    },
+  };
+  return store;
+}
+
+/**
+ * Applies pending migrations to a Postgres store's schema and returns the versions applied (what
+ * `jada migrate` runs). Safe while daemons run or start: migrations take an advisory lock.
+ */
+export async function migratePostgres(options: {
+  connectionString: string;
+  schema?: string | undefined;
+}): Promise<number[]> {
+  const client = new pg.Client({ connectionString: options.connectionString });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return await applyMigrations(client, options.schema ?? "jada");
+  } catch (error) {
+    throw new OrchestratorError(
+      "STORE_FAILED",
+      `cannot migrate the task store: ${(error as Error).message}`,
+      { cause: error },
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

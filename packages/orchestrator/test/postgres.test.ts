@@ -1,0 +1,234 @@
+// The Postgres adapter against a real PostgreSQL (127.0.0.1:5432; each test its own schema).
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { openPostgresTaskStore } from "../src/postgres/postgres-store.js";
+import { taskStoreContract } from "../src/testing/contract.js";
+import {
+  dropTestSchema,
+  postgresAvailable,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from "../src/testing/postgres.js";
+
+const available = await postgresAvailable();
+if (!available.ok) console.warn(`skipping the Postgres tests: ${available.reason}`);
+
+const schemas: string[] = [];
+const freshSchema = () => {
+  const schema = testSchemaName();
+  schemas.push(schema);
+  return schema;
+};
+afterAll(async () => {
+  for (const schema of schemas) await dropTestSchema(schema);
+});
+
+if (available.ok) {
+  taskStoreContract("postgres", (options) =>
+    openPostgresTaskStore({
+      connectionString: TEST_DATABASE_URL,
+      schema: freshSchema(),
+      ...options,
+    }),
+  );
+}
+
+describe.skipIf(!available.ok)("postgres task store", () => {
+  it("migrates once when several daemons open the same schema at the same moment", async () => {
+    const schema = freshSchema();
+    const stores = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema }),
+      ),
+    );
+    await stores[0]?.add({ title: "one" });
+    expect(await stores[5]?.list()).toHaveLength(1);
+    expect(await stores[1]?.migrate()).toEqual([]);
+    for (const store of stores) await store.close();
+  });
+
+  it("refuses to open an unmigrated schema without migrating, and says what to run", async () => {
+    const schema = freshSchema();
+    await expect(
+      openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema, migrate: false }),
+    ).rejects.toMatchObject({
+      code: "STORE_FAILED",
+      message: expect.stringContaining("jada migrate"),
+    });
+  });
+
+  it("wakes listeners when a task is added by another store (LISTEN/NOTIFY)", async () => {
+    const schema = freshSchema();
+    const daemon = await openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema });
+    const cli = await openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema });
+    let woken = 0;
+    daemon.onTaskAdded?.(() => woken++);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // LISTEN is in place
+    await cli.add({ title: "from the CLI" });
+    for (let i = 0; i < 100 && woken === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(woken).toBe(1);
+    await cli.close();
+    await daemon.close();
+  });
+
+  it("reports an unreachable server as STORE_FAILED without the password", async () => {
+    await expect(
+      openPostgresTaskStore({
+        connectionString: "postgres://jada:s3cret-pass@127.0.0.1:1/jada",
+        schema: freshSchema(),
+      }),
+    ).rejects.toSatisfy((error: Error & { code?: string }) => {
+      return error.code === "STORE_FAILED" && !error.message.includes("s3cret-pass");
+    });
+  }, 20_000);
+});
+
+const workerScript = fileURLToPath(new URL("./pg-worker.mjs", import.meta.url));
+
+function startWorker(options: Record<string, unknown>) {
+  const child: ChildProcess = spawn(process.execPath, [workerScript, JSON.stringify(options)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => (stdout += chunk));
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return {
+    child,
+    exited,
+    lines: () => stdout.split("\n").filter((line) => line !== ""),
+    stderr: () => stderr,
+  };
+}
+
+async function addTasks(schema: string, count: number) {
+  const store = await openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema });
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) ids.push((await store.add({ title: `task ${i}` })).id);
+  return { store, ids };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
+  it("8 worker processes share 2,000 tasks: each claimed and done exactly once, none lost", async () => {
+    const schema = freshSchema();
+    const { store, ids } = await addTasks(schema, 2000);
+    const workers = Array.from({ length: 8 }, (_, n) =>
+      startWorker({ url: TEST_DATABASE_URL, schema, workerId: `w${n}`, mode: "drain" }),
+    );
+    const codes = await Promise.all(workers.map((worker) => worker.exited));
+    expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual(Array(8).fill(0));
+    const finished = workers.flatMap((worker) => worker.lines());
+    expect(finished).toHaveLength(2000);
+    expect(new Set(finished)).toEqual(new Set(ids));
+    expect(workers.filter((worker) => worker.lines().length > 0).length).toBeGreaterThan(1);
+    expect(await store.list({ status: "done" })).toHaveLength(2000);
+    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await raw.connect();
+    const { rows } = await raw.query(
+      `SELECT count(*)::int AS sessions, count(DISTINCT task_id)::int AS tasks FROM "${schema}".sessions`,
+    );
+    await raw.end();
+    expect(rows[0]).toEqual({ sessions: 2000, tasks: 2000 });
+    await store.close();
+  }, 120_000);
+
+  it("10 workers racing for a quota of 5 get exactly 5 sessions a day, across the rollover", async () => {
+    const schema = freshSchema();
+    const { store } = await addTasks(schema, 30);
+    const midnight = Math.ceil(Date.now() / 86_400_000) * 86_400_000;
+    // Every worker's clock reads 3 s before midnight UTC now; they race for 6 s.
+    const clockOffsetMs = midnight - 3000 - Date.now();
+    const workers = Array.from({ length: 10 }, (_, n) =>
+      startWorker({
+        url: TEST_DATABASE_URL,
+        schema,
+        workerId: `w${n}`,
+        mode: "race",
+        dailySessions: 5,
+        clockOffsetMs,
+        until: midnight + 3000,
+      }),
+    );
+    const codes = await Promise.all(workers.map((worker) => worker.exited));
+    expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual(Array(10).fill(0));
+    const claims = workers.flatMap((worker) => worker.lines().map((line) => line.split(" ")));
+    const byDay = new Map<string, number>();
+    for (const [day] of claims) byDay.set(day as string, (byDay.get(day as string) ?? 0) + 1);
+    expect(Object.fromEntries(byDay)).toEqual({
+      [String(midnight - 86_400_000)]: 5,
+      [String(midnight)]: 5,
+    });
+    expect(new Set(claims.map(([, task]) => task)).size).toBe(10);
+    await store.close();
+  }, 60_000);
+
+  it("after kill -9 mid-session, another worker resumes the task from its checkpoint once the lease expires", async () => {
+    const schema = freshSchema();
+    const { store, ids } = await addTasks(schema, 1);
+    const doomed = startWorker({
+      url: TEST_DATABASE_URL,
+      schema,
+      workerId: "doomed",
+      mode: "hang",
+      leaseMs: 1500,
+    });
+    while (!doomed.lines().some((line) => line.startsWith("claimed"))) await sleep(20);
+    doomed.child.kill("SIGKILL");
+    expect(await doomed.exited).toBeNull();
+    expect(await store.claim("rescuer", 60_000)).toEqual({ kind: "idle" });
+    await sleep(1600);
+    const claim = await store.claim("rescuer", 60_000);
+    expect(claim.kind === "claimed" && claim.task).toMatchObject({
+      id: ids[0],
+      attempts: 2,
+      checkpoint: { done: ["half"], next: ["rest"] },
+    });
+    const [abandoned] = await store.sessions(ids[0] as string);
+    expect(abandoned).toMatchObject({ workerId: "doomed", outcome: "error" });
+    await store.close();
+  }, 30_000);
+
+  it("survives its connections being terminated (pg_terminate_backend): no task lost or done twice", async () => {
+    const schema = freshSchema();
+    const { store, ids } = await addTasks(schema, 600);
+    const applicationName = `jada_${schema}`;
+    const url = `${TEST_DATABASE_URL}?application_name=${applicationName}`;
+    const workers = Array.from({ length: 4 }, (_, n) =>
+      startWorker({ url, schema, workerId: `w${n}`, mode: "run", workMs: 10, leaseMs: 3000 }),
+    );
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    let terminated = 0;
+    for (let round = 0; round < 4; round++) {
+      await sleep(400);
+      const { rows } = await admin.query(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1",
+        [applicationName],
+      );
+      terminated += rows[0].n;
+    }
+    expect(terminated, "connections terminated while the workers ran").toBeGreaterThan(4);
+    const deadline = Date.now() + 60_000;
+    while ((await store.list({ status: "done" })).length < 600 && Date.now() < deadline)
+      await sleep(200);
+    for (const worker of workers) worker.child.kill("SIGTERM");
+    const codes = await Promise.all(workers.map((worker) => worker.exited));
+    expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual([0, 0, 0, 0]);
+    expect(
+      (await store.list({ status: "done" })).map((task) => task.id).sort(),
+      "done tasks",
+    ).toEqual([...ids].sort());
+    const { rows } = await admin.query(
+      `SELECT task_id, count(*)::int AS n FROM "${schema}".sessions WHERE outcome = 'completed' GROUP BY task_id HAVING count(*) <> 1`,
+    );
+    expect(rows).toEqual([]);
+    await admin.end();
+    await store.close();
+  }, 120_000);
+});
