@@ -2,16 +2,14 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { OrchestratorError } from "../errors.js";
 import { quotaStatus, quotaWindow, totalTokens } from "../quota-window.js";
+import {
+  type SessionRow as StoredSessionRow,
+  type TaskRow as StoredTaskRow,
+  toSession as sessionFromRow,
+  toTask as taskFromRow,
+} from "../store-rows.js";
 import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
-import type {
-  ClaimResult,
-  Clock,
-  QuotaStatus,
-  SessionRecord,
-  Task,
-  TaskStatus,
-  TaskStore,
-} from "../types.js";
+import type { ClaimResult, Clock, QuotaStatus, SessionRecord, Task, TaskStore } from "../types.js";
 import { applyMigrations, quoteIdent, SCHEMA_VERSION } from "./migrations.js";
 
 /** Options of {@link openPostgresTaskStore}. */
@@ -53,75 +51,11 @@ const types = {
       : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
 };
 
-interface TaskRow {
-  id: string;
-  title: string;
-  prompt: string;
-  status: TaskStatus;
-  priority: number;
-  attempts: number;
-  max_attempts: number;
-  not_before: number | null;
-  parent_id: string | null;
-  checkpoint: unknown;
-  result: unknown;
-  needs_you: string | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SessionRow {
-  id: string;
-  task_id: string;
-  worker_id: string;
-  started_at: number;
-  ended_at: number | null;
-  turns: number;
-  outcome: SessionRecord["outcome"];
-  usage: SessionRecord["usage"];
-  cost_usd: number | null;
-  error: string | null;
-}
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    title: row.title,
-    prompt: row.prompt,
-    status: row.status,
-    priority: row.priority,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    notBefore: iso(row.not_before),
-    parentId: row.parent_id,
-    checkpoint: row.checkpoint ?? null,
-    result: row.result ?? null,
-    needsYou: row.needs_you,
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: iso(row.lease_expires_at),
-    createdAt: iso(row.created_at) as string,
-    updatedAt: iso(row.updated_at) as string,
-  };
-}
-
-function toSession(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    taskId: row.task_id,
-    workerId: row.worker_id,
-    startedAt: iso(row.started_at) as string,
-    endedAt: iso(row.ended_at),
-    turns: row.turns,
-    outcome: row.outcome,
-    usage: row.usage,
-    costUsd: row.cost_usd,
-    error: row.error,
-  };
-}
+type TaskRow = StoredTaskRow<unknown>;
+type SessionRow = StoredSessionRow<unknown>;
+const readJson = (value: unknown) => value;
+const toTask = (row: TaskRow): Task => taskFromRow(row, readJson);
+const toSession = (row: SessionRow): SessionRecord => sessionFromRow(row, readJson);
 
 // A dropped connection, a restarting server, a terminated backend: worth trying again.
 const TRANSIENT_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "53300"]);

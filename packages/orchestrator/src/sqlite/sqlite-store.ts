@@ -2,6 +2,12 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { OrchestratorError } from "../errors.js";
 import { quotaStatus, quotaWindow, spentLimit, totalTokens } from "../quota-window.js";
+import {
+  type SessionRow as StoredSessionRow,
+  type TaskRow as StoredTaskRow,
+  toSession as sessionFromRow,
+  toTask as taskFromRow,
+} from "../store-rows.js";
 import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
 import type {
   ClaimResult,
@@ -10,7 +16,6 @@ import type {
   SessionEnd,
   SessionRecord,
   Task,
-  TaskStatus,
   TaskStore,
   TaskTransition,
 } from "../types.js";
@@ -85,76 +90,11 @@ const MIGRATIONS: string[] = [
    ALTER TABLE quota_days ADD COLUMN usd REAL NOT NULL DEFAULT 0;`,
 ];
 
-interface TaskRow {
-  id: string;
-  title: string;
-  prompt: string;
-  status: TaskStatus;
-  priority: number;
-  attempts: number;
-  max_attempts: number;
-  not_before: number | null;
-  parent_id: string | null;
-  checkpoint: string | null;
-  result: string | null;
-  needs_you: string | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SessionRow {
-  id: string;
-  task_id: string;
-  worker_id: string;
-  started_at: number;
-  ended_at: number | null;
-  turns: number;
-  outcome: SessionRecord["outcome"];
-  usage: string | null;
-  cost_usd: number | null;
-  error: string | null;
-}
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
-
-function toTask(row: TaskRow): Task {
-  return {
-    id: row.id,
-    title: row.title,
-    prompt: row.prompt,
-    status: row.status,
-    priority: row.priority,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    notBefore: iso(row.not_before),
-    parentId: row.parent_id,
-    checkpoint: parse(row.checkpoint),
-    result: parse(row.result),
-    needsYou: row.needs_you,
-    leaseOwner: row.lease_owner,
-    leaseExpiresAt: iso(row.lease_expires_at),
-    createdAt: iso(row.created_at) as string,
-    updatedAt: iso(row.updated_at) as string,
-  };
-}
-
-function toSession(row: SessionRow): SessionRecord {
-  return {
-    id: row.id,
-    taskId: row.task_id,
-    workerId: row.worker_id,
-    startedAt: iso(row.started_at) as string,
-    endedAt: iso(row.ended_at),
-    turns: row.turns,
-    outcome: row.outcome,
-    usage: parse(row.usage) as SessionRecord["usage"],
-    costUsd: row.cost_usd,
-    error: row.error,
-  };
-}
+type TaskRow = StoredTaskRow<string>;
+type SessionRow = StoredSessionRow<string>;
+const readJson = JSON.parse;
+const toTask = (row: TaskRow): Task => taskFromRow(row, readJson);
+const toSession = (row: SessionRow): SessionRecord => sessionFromRow(row, readJson);
 
 /**
  * The {@link TaskStore} on one SQLite file (better-sqlite3, WAL mode). `claim` is a single
