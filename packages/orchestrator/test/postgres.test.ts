@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { applyMigrations } from "../src/postgres/migrations.js";
 import { openPostgresTaskStore } from "../src/postgres/postgres-store.js";
 import { taskStoreContract } from "../src/testing/contract.js";
 import {
@@ -48,6 +49,36 @@ describe.skipIf(!available.ok)("postgres task store", () => {
     expect(await stores[5]?.list()).toHaveLength(1);
     expect(await stores[1]?.migrate()).toEqual([]);
     for (const store of stores) await store.close();
+  });
+
+  it("upgrades a schema from version 1 and keeps the day's quota", async () => {
+    const schema = freshSchema();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      expect(await applyMigrations(client, schema, 1)).toEqual([1]);
+      const now = Date.parse("2026-11-23T12:00:00Z");
+      await client.query(`INSERT INTO "${schema}".quota_days (day_start, used) VALUES ($1, 4)`, [
+        Date.parse("2026-11-23T00:00:00Z"),
+      ]);
+      const store = await openPostgresTaskStore({
+        connectionString: TEST_DATABASE_URL,
+        schema,
+        dailySessions: 5,
+        clock: { now: () => now },
+      });
+      expect((await store.quota()).used).toBe(4);
+      await store.add({ title: "one" });
+      await store.add({ title: "two" });
+      expect((await store.claim("w1", 60_000)).kind).toBe("claimed");
+      expect(await store.claim("w1", 60_000)).toMatchObject({
+        kind: "quota_exhausted",
+        quota: { used: 5, limit: 5 },
+      });
+      await store.close();
+    } finally {
+      await client.end();
+    }
   });
 
   it("refuses to open an unmigrated schema without migrating, and says what to run", async () => {
@@ -165,6 +196,40 @@ describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
       [String(midnight)]: 5,
     });
     expect(new Set(claims.map(([, task]) => task)).size).toBe(10);
+    await store.close();
+  }, 60_000);
+
+  it("10 workers racing for a quota of 300 get exactly 300: striped slots while roomy, exact near the limit", async () => {
+    const schema = freshSchema();
+    const { store } = await addTasks(schema, 400);
+    // Every worker's clock reads noon UTC, far from a rollover; they race for 5 s.
+    const noon = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 43_200_000;
+    const clockOffsetMs = noon - Date.now();
+    const workers = Array.from({ length: 10 }, (_, n) =>
+      startWorker({
+        url: TEST_DATABASE_URL,
+        schema,
+        workerId: `w${n}`,
+        mode: "race",
+        dailySessions: 300,
+        clockOffsetMs,
+        until: noon + 5000,
+      }),
+    );
+    const codes = await Promise.all(workers.map((worker) => worker.exited));
+    expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual(Array(10).fill(0));
+    const claims = workers.flatMap((worker) => worker.lines().map((line) => line.split(" ")));
+    expect(claims.length).toBe(300);
+    expect(new Set(claims.map(([, task]) => task)).size).toBe(300);
+    expect(workers.filter((worker) => worker.lines().length > 0).length).toBeGreaterThan(1);
+    const day = await openPostgresTaskStore({
+      connectionString: TEST_DATABASE_URL,
+      schema,
+      dailySessions: 300,
+      clock: { now: () => noon },
+    });
+    expect((await day.quota()).used).toBe(300);
+    await day.close();
     await store.close();
   }, 60_000);
 

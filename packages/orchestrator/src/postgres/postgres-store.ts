@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { OrchestratorError } from "../errors.js";
-import { quotaStatus, quotaWindow, totalTokens } from "../quota-window.js";
+import { quotaStatus, quotaWindow, spentLimit, totalTokens } from "../quota-window.js";
 import {
   type SessionRow as StoredSessionRow,
   type TaskRow as StoredTaskRow,
   toSession as sessionFromRow,
   toTask as taskFromRow,
 } from "../store-rows.js";
-import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
+import { ABANDONED_SESSION, outOfSessionsMessage, planTransition } from "../store-rules.js";
 import type { ClaimResult, Clock, QuotaStatus, SessionRecord, Task, TaskStore } from "../types.js";
 import { applyMigrations, quoteIdent, SCHEMA_VERSION } from "./migrations.js";
 
@@ -54,8 +54,19 @@ const types = {
 type TaskRow = StoredTaskRow<unknown>;
 type SessionRow = StoredSessionRow<unknown>;
 const readJson = (value: unknown) => value;
+/** A row of the `claim` function. */
+interface ClaimRow {
+  outcome: "idle" | "quota_exhausted" | "claimed";
+  task: TaskRow | null;
+  used: number;
+  tokens: number;
+  usd: number;
+}
 const toTask = (row: TaskRow): Task => taskFromRow(row, readJson);
 const toSession = (row: SessionRow): SessionRecord => sessionFromRow(row, readJson);
+
+// What the claim function raises when concurrent claims left no room for its quota slot.
+const QUOTA_RACE = "JQ001";
 
 // A dropped connection, a restarting server, a terminated backend: worth trying again.
 const TRANSIENT_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "53300"]);
@@ -131,41 +142,6 @@ export async function openPostgresTaskStore(
       throw storeError(error);
     }
   };
-  type Run = <R extends pg.QueryResultRow>(
-    text: string,
-    values?: unknown[],
-  ) => Promise<pg.QueryResult<R>>;
-  const transaction = async <T>(work: (run: Run) => Promise<T>): Promise<T> => {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw storeError(error);
-    }
-    let broken = false;
-    // A checked-out connection that dies between two queries emits 'error' on the client:
-    // unhandled, that would end the process.
-    const onError = () => {
-      broken = true;
-    };
-    client.on("error", onError);
-    try {
-      await client.query("BEGIN");
-      const result = await work((text, values) => client.query({ text, values, types }));
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      broken = isTransient(error);
-      await client.query("ROLLBACK").catch(() => {
-        broken = true;
-      });
-      throw storeError(error);
-    } finally {
-      client.off("error", onError);
-      client.release(broken);
-    }
-  };
-
   const migrate = async (): Promise<number[]> => {
     let client: pg.PoolClient;
     try {
@@ -231,7 +207,8 @@ export async function openPostgresTaskStore(
   const quotaAt = async (now: number): Promise<QuotaStatus> => {
     const window = quotaWindow(now, rollover);
     const { rows } = await query<{ used: number; tokens: number; usd: number }>(
-      `SELECT used, tokens, usd FROM ${s}.quota_days WHERE day_start = $1`,
+      `SELECT coalesce(sum(used), 0)::integer AS used, coalesce(sum(tokens), 0)::bigint AS tokens,
+         coalesce(sum(usd), 0)::double precision AS usd FROM ${s}.quota_days WHERE day_start = $1`,
       [window.start],
     );
     const day = rows[0];
@@ -343,43 +320,41 @@ export async function openPostgresTaskStore(
       return rows.map(toTask);
     },
     async claim(workerId, leaseMs): Promise<ClaimResult> {
-      const now = clock.now();
-      const window = quotaWindow(now, rollover);
-      const sessionId = randomUUID();
-      const { rows } = await query<{
-        outcome: "idle" | "quota_exhausted" | "claimed";
-        task: TaskRow | null;
-        used: number | null;
-        tokens: number | null;
-        usd: number | null;
-      }>(`SELECT * FROM ${s}.claim($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
-        workerId,
-        leaseMs,
-        now,
-        window.start,
-        limit,
-        options.dailyTokens ?? null,
-        options.dailyUsd ?? null,
-        sessionId,
-        ABANDONED_SESSION,
-      ]);
-      const row = rows[0];
-      if (row === undefined || row.outcome === "idle") return { kind: "idle" };
-      const quota = quotaStatus(
-        { used: row.used ?? 0, tokens: Number(row.tokens ?? 0), usd: row.usd ?? 0 },
-        limits,
-        window.end,
-      );
-      if (row.outcome === "quota_exhausted") {
-        const spent =
-          quota.used >= quota.limit
-            ? "sessions"
-            : quota.tokens && quota.tokens.used >= quota.tokens.limit
-              ? "tokens"
-              : "usd";
-        return { kind: "quota_exhausted", quota, spent };
+      for (let attempt = 1; ; attempt++) {
+        const now = clock.now();
+        const window = quotaWindow(now, rollover);
+        const sessionId = randomUUID();
+        let row: ClaimRow | undefined;
+        try {
+          ({
+            rows: [row],
+          } = await query<ClaimRow>(
+            `SELECT * FROM ${s}.claim($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [
+              workerId,
+              leaseMs,
+              now,
+              window.start,
+              limit,
+              options.dailyTokens ?? null,
+              options.dailyUsd ?? null,
+              sessionId,
+              ABANDONED_SESSION,
+            ],
+          ));
+        } catch (error) {
+          // Concurrent claims left too little room for this one's slot, and nothing of it was
+          // written. Asked again, it counts exactly or answers that the day is spent.
+          const code = (error as { cause?: { code?: string } }).cause?.code;
+          if (code === QUOTA_RACE && attempt < 5) continue;
+          throw error;
+        }
+        if (row === undefined || row.outcome === "idle") return { kind: "idle" };
+        const quota = quotaStatus(row, limits, window.end);
+        if (row.outcome === "quota_exhausted")
+          return { kind: "quota_exhausted", quota, spent: spentLimit(quota) ?? "sessions" };
+        return { kind: "claimed", task: toTask(row.task as TaskRow), sessionId, quota };
       }
-      return { kind: "claimed", task: toTask(row.task as TaskRow), sessionId, quota };
     },
     async heartbeat(taskId, workerId, leaseMs) {
       const now = clock.now();
@@ -401,73 +376,43 @@ export async function openPostgresTaskStore(
         );
     },
     async finishSession(sessionId, end, next) {
-      return transaction(async (run) => {
-        const now = clock.now();
-        const { rows } = await run<SessionRow & { task: TaskRow }>(
-          `SELECT s.*, to_jsonb(t) AS task FROM ${s}.sessions s JOIN ${s}.tasks t ON t.id = s.task_id
-           WHERE s.id = $1 FOR UPDATE OF t`,
-          [sessionId],
+      const plan = planTransition(next);
+      const { rows } = await query<{
+        outcome: "no_session" | "lease_lost" | "finished";
+        task: TaskRow | null;
+        worker: string | null;
+      }>(
+        `SELECT * FROM ${s}.finish_session($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+        [
+          sessionId,
+          clock.now(),
+          rollover * 60_000,
+          end.turns,
+          end.outcome,
+          end.usage ? JSON.stringify(end.usage) : null,
+          end.costUsd ?? null,
+          end.error ?? null,
+          end.usage ? totalTokens(end.usage) : 0,
+          plan.status,
+          plan.needsYou,
+          plan.refund,
+          plan.requeued,
+          plan.checkpoint,
+          plan.result,
+          plan.notBefore,
+          outOfSessionsMessage("%s"),
+        ],
+      );
+      const row = rows[0];
+      if (row === undefined || row.outcome === "no_session")
+        throw new OrchestratorError("NOT_FOUND", `no session ${sessionId}`);
+      const task = row.task as TaskRow;
+      if (row.outcome === "lease_lost")
+        throw new OrchestratorError(
+          "LEASE_LOST",
+          `task ${task.id} is no longer leased to ${row.worker}`,
         );
-        const session = rows[0];
-        if (session === undefined)
-          throw new OrchestratorError("NOT_FOUND", `no session ${sessionId}`);
-        const task = session.task;
-        if (task.lease_owner !== session.worker_id || task.status !== "running") {
-          throw new OrchestratorError(
-            "LEASE_LOST",
-            `task ${task.id} is no longer leased to ${session.worker_id}`,
-          );
-        }
-        await run(
-          `UPDATE ${s}.sessions SET ended_at = $1, turns = $2, outcome = $3, usage = $4, cost_usd = $5, error = $6,
-             counts_quota = counts_quota AND NOT $8 WHERE id = $7`,
-          [
-            now,
-            end.turns,
-            end.outcome,
-            end.usage ? JSON.stringify(end.usage) : null,
-            end.costUsd ?? null,
-            end.error ?? null,
-            sessionId,
-            next.status === "pending" && next.refund === true,
-          ],
-        );
-        const plan = planFinish({ attempts: task.attempts, maxAttempts: task.max_attempts }, next);
-        const day = quotaWindow(session.started_at, rollover).start;
-        const tokens = end.usage ? totalTokens(end.usage) : 0;
-        const usd = end.costUsd ?? 0;
-        // Tokens spent are spent, refunded session or not; the slot of a refunded one goes back.
-        if (tokens > 0 || usd > 0 || plan.refund) {
-          await run(
-            `UPDATE ${s}.quota_days SET tokens = tokens + $2, usd = usd + $3,
-               used = CASE WHEN $4 AND used > 0 THEN used - 1 ELSE used END WHERE day_start = $1`,
-            [day, tokens, usd, plan.refund],
-          );
-        }
-        const { rows: updated } = await run<TaskRow>(
-          `UPDATE ${s}.tasks SET status = $2, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3,
-             checkpoint = COALESCE($4::jsonb, checkpoint), result = COALESCE($5::jsonb, result),
-             not_before = $6, needs_you = $7, attempts = attempts - CASE WHEN $8 THEN 1 ELSE 0 END
-           WHERE id = $1 RETURNING *`,
-          [
-            task.id,
-            plan.status,
-            now,
-            plan.checkpoint,
-            plan.result,
-            plan.notBefore,
-            plan.needsYou,
-            plan.refund,
-          ],
-        );
-        await run(`INSERT INTO ${s}.events (at, task_id, kind, detail) VALUES ($1, $2, $3, $4)`, [
-          now,
-          task.id,
-          `session_${end.outcome}`,
-          JSON.stringify({ sessionId, turns: end.turns, status: plan.status }),
-        ]);
-        return toTask(updated[0] as TaskRow);
-      });
+      return toTask(task);
     },
     async cancel(taskId) {
       const row = await mustGet(taskId);

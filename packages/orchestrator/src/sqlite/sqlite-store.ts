@@ -228,12 +228,9 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     const sessionId = randomUUID();
     statements.startSession.run(sessionId, row.id, workerId, now);
     statements.takeSlot.run(quotaWindow(now, rollover).start);
-    statements.event.run(
-      now,
-      row.id,
-      row.status === "running" ? "reclaimed" : "claimed",
-      JSON.stringify({ workerId, sessionId }),
-    );
+    // The sessions table records every claim and how it ended; events hold what it does not.
+    if (row.status === "running")
+      statements.event.run(now, row.id, "reclaimed", JSON.stringify({ workerId, sessionId }));
     return { kind: "claimed", task: toTask(mustGet(row.id)), sessionId, quota: quotaAt(now) };
   });
 
@@ -282,12 +279,6 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
         notBefore: plan.notBefore,
         needsYou: plan.needsYou,
       });
-      statements.event.run(
-        now,
-        task.id,
-        `session_${end.outcome}`,
-        JSON.stringify({ sessionId, turns: end.turns, status: plan.status }),
-      );
       return toTask(mustGet(task.id));
     },
   );
