@@ -51,7 +51,7 @@ describe.skipIf(!available.ok)("postgres task store", () => {
     for (const store of stores) await store.close();
   });
 
-  it("upgrades a schema from version 1 and keeps the day's quota", async () => {
+  it("upgrades a schema from version 1 keeping the day's quota, and refuses one newer than itself", async () => {
     const schema = freshSchema();
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await client.connect();
@@ -76,6 +76,13 @@ describe.skipIf(!available.ok)("postgres task store", () => {
         quota: { used: 5, limit: 5 },
       });
       await store.close();
+      // A jada that knows only version 1 must not run on it now, migrating or not.
+      await client.query(`INSERT INTO "${schema}".schema_migrations (version) VALUES (99)`);
+      for (const migrate of [true, false]) {
+        await expect(
+          openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema, migrate }),
+        ).rejects.toThrow(/at version 99, newer than this jada \(2\): upgrade jada/);
+      }
     } finally {
       await client.end();
     }

@@ -187,6 +187,11 @@ export async function openPostgresTaskStore(
         "STORE_FAILED",
         `the database schema ${schemaName} is at version ${version}, this jada needs ${SCHEMA_VERSION}: run \`jada migrate\``,
       );
+    if (version > SCHEMA_VERSION)
+      throw new OrchestratorError(
+        "STORE_FAILED",
+        `the database schema ${schemaName} is at version ${version}, newer than this jada (${SCHEMA_VERSION}): upgrade jada`,
+      );
   } catch (error) {
     if (ownPool) await pool.end().catch(() => {});
     const message = (error as Error).message
