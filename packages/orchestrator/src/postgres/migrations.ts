@@ -2,7 +2,7 @@
 // advisory lock, so daemons starting at once apply each exactly once.
 import type pg from "pg";
 
-/** How many rows the day's quota is split into (see migration 2). */
+/** How many rows the day's quota is split into (migration 2: changing it takes a new one). */
 const QUOTA_STRIPES = 16;
 
 /** Migration `n` (1-based) is `MIGRATIONS[n - 1]`; `s` is the quoted schema name. */
