@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { openPostgresTaskStore } from "@jada/orchestrator/postgres";
 import { dropTestSchema, testSchemaName } from "@jada/orchestrator/testing";
 import { PgBoss } from "pg-boss";
+import { claimAndFinishAll } from "./drain.ts";
 
 const { values } = parseArgs({
   options: {
@@ -32,21 +33,10 @@ async function jada(workers: number): Promise<number> {
   try {
     for (let i = 0; i < tasks; i++) await store.add({ title: `task ${i}` });
     const start = performance.now();
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: workers }, async (_, n) => {
-        for (;;) {
-          const claim = await store.claim(`w${n}`, 60_000);
-          if (claim.kind !== "claimed") return;
-          await store.finishSession(
-            claim.sessionId,
-            { turns: 1, outcome: "completed" },
-            { status: "done", result: null },
-          );
-          done++;
-        }
-      }),
+    const counts = await Promise.all(
+      Array.from({ length: workers }, (_, n) => claimAndFinishAll(store, `w${n}`)),
     );
+    const done = counts.reduce((sum, count) => sum + count, 0);
     const seconds = (performance.now() - start) / 1000;
     if (done !== tasks) throw new Error(`jada finished ${done} of ${tasks}`);
     return tasks / seconds;

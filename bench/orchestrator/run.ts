@@ -22,6 +22,7 @@ import { createAnthropicModel, defineTool, runSession } from "@jada/orchestrator
 import { createSqliteTaskStore } from "@jada/orchestrator/sqlite";
 import { startMessagesFake } from "@jada/orchestrator/testing";
 import { z } from "zod";
+import { claimAndFinishAll } from "./drain.ts";
 
 const { values } = parseArgs({
   options: {
@@ -39,17 +40,7 @@ try {
   const store = createSqliteTaskStore({ path: join(dir, "jada.db"), dailySessions: 1_000_000_000 });
   for (let i = 0; i < taskCount; i++) await store.add({ title: `task ${i}` });
   const start = performance.now();
-  let done = 0;
-  for (;;) {
-    const claim = await store.claim("bench", 60_000);
-    if (claim.kind !== "claimed") break;
-    await store.finishSession(
-      claim.sessionId,
-      { turns: 1, outcome: "completed" },
-      { status: "done", result: null },
-    );
-    done++;
-  }
+  const done = await claimAndFinishAll(store, "bench");
   const seconds = (performance.now() - start) / 1000;
   await store.close();
   rows.push(

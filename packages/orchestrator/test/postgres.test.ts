@@ -150,6 +150,23 @@ async function addTasks(schema: string, count: number) {
   return { store, ids };
 }
 
+/**
+ * 10 worker processes claim in a loop until their clock passes `until`; all must exit 0.
+ * `claims` are the `[dayStart, taskId]` each printed.
+ */
+async function raceForQuota(
+  schema: string,
+  race: { dailySessions: number; clockOffsetMs: number; until: number },
+) {
+  const workers = Array.from({ length: 10 }, (_, n) =>
+    startWorker({ url: TEST_DATABASE_URL, schema, workerId: `w${n}`, mode: "race", ...race }),
+  );
+  const codes = await Promise.all(workers.map((worker) => worker.exited));
+  expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual(Array(10).fill(0));
+  const claims = workers.flatMap((worker) => worker.lines().map((line) => line.split(" ")));
+  return { workers, claims };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
@@ -182,20 +199,11 @@ describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
     const midnight = Math.ceil(Date.now() / 86_400_000) * 86_400_000;
     // Every worker's clock reads 3 s before midnight UTC now; they race for 6 s.
     const clockOffsetMs = midnight - 3000 - Date.now();
-    const workers = Array.from({ length: 10 }, (_, n) =>
-      startWorker({
-        url: TEST_DATABASE_URL,
-        schema,
-        workerId: `w${n}`,
-        mode: "race",
-        dailySessions: 5,
-        clockOffsetMs,
-        until: midnight + 3000,
-      }),
-    );
-    const codes = await Promise.all(workers.map((worker) => worker.exited));
-    expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual(Array(10).fill(0));
-    const claims = workers.flatMap((worker) => worker.lines().map((line) => line.split(" ")));
+    const { claims } = await raceForQuota(schema, {
+      dailySessions: 5,
+      clockOffsetMs,
+      until: midnight + 3000,
+    });
     const byDay = new Map<string, number>();
     for (const [day] of claims) byDay.set(day as string, (byDay.get(day as string) ?? 0) + 1);
     expect(Object.fromEntries(byDay)).toEqual({
@@ -212,20 +220,11 @@ describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
     // Every worker's clock reads noon UTC, far from a rollover; they race for 5 s.
     const noon = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 43_200_000;
     const clockOffsetMs = noon - Date.now();
-    const workers = Array.from({ length: 10 }, (_, n) =>
-      startWorker({
-        url: TEST_DATABASE_URL,
-        schema,
-        workerId: `w${n}`,
-        mode: "race",
-        dailySessions: 300,
-        clockOffsetMs,
-        until: noon + 5000,
-      }),
-    );
-    const codes = await Promise.all(workers.map((worker) => worker.exited));
-    expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual(Array(10).fill(0));
-    const claims = workers.flatMap((worker) => worker.lines().map((line) => line.split(" ")));
+    const { workers, claims } = await raceForQuota(schema, {
+      dailySessions: 300,
+      clockOffsetMs,
+      until: noon + 5000,
+    });
     expect(claims.length).toBe(300);
     expect(new Set(claims.map(([, task]) => task)).size).toBe(300);
     expect(workers.filter((worker) => worker.lines().length > 0).length).toBeGreaterThan(1);

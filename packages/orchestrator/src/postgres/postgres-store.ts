@@ -65,6 +65,9 @@ interface ClaimRow {
 const toTask = (row: TaskRow): Task => taskFromRow(row, readJson);
 const toSession = (row: SessionRow): SessionRecord => sessionFromRow(row, readJson);
 
+// The message finish_session fills in with the task's attempts (format()).
+const OUT_OF_SESSIONS = outOfSessionsMessage("%s");
+
 // What the claim function raises when concurrent claims left no room for its quota slot.
 const QUOTA_RACE = "JQ001";
 
@@ -216,9 +219,9 @@ export async function openPostgresTaskStore(
          coalesce(sum(usd), 0)::double precision AS usd FROM ${s}.quota_days WHERE day_start = $1`,
       [window.start],
     );
-    const day = rows[0];
+    // An aggregate without GROUP BY always returns its one row.
     return quotaStatus(
-      { used: day?.used ?? 0, tokens: day?.tokens ?? 0, usd: day?.usd ?? 0 },
+      rows[0] as { used: number; tokens: number; usd: number },
       limits,
       window.end,
     );
@@ -229,6 +232,18 @@ export async function openPostgresTaskStore(
     const row = rows[0];
     if (row === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${id}`);
     return row;
+  };
+
+  // A change a person asked for (`set`, a fixed SQL fragment) and its event, in one statement.
+  const changeTask = async (taskId: string, set: string, event: string): Promise<Task> => {
+    const { rows } = await query<TaskRow>(
+      `WITH task AS (
+         UPDATE ${s}.tasks SET ${set}, updated_at = $2 WHERE id = $1 RETURNING *
+       ), event AS (INSERT INTO ${s}.events (at, task_id, kind) VALUES ($2, $1, $3))
+       SELECT * FROM task`,
+      [taskId, clock.now(), event],
+    );
+    return toTask(rows[0] as TaskRow);
   };
 
   const listeners = new Set<() => void>();
@@ -405,7 +420,7 @@ export async function openPostgresTaskStore(
           plan.checkpoint,
           plan.result,
           plan.notBefore,
-          outOfSessionsMessage("%s"),
+          OUT_OF_SESSIONS,
         ],
       );
       const row = rows[0];
@@ -424,16 +439,11 @@ export async function openPostgresTaskStore(
       if (row.status === "done" || row.status === "cancelled") {
         throw new OrchestratorError("INVALID_STATE", `task ${taskId} is already ${row.status}`);
       }
-      const now = clock.now();
-      const { rows } = await query<TaskRow>(
-        `WITH task AS (
-           UPDATE ${s}.tasks SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, updated_at = $2
-           WHERE id = $1 RETURNING *
-         ), event AS (INSERT INTO ${s}.events (at, task_id, kind) VALUES ($2, $1, 'cancelled'))
-         SELECT * FROM task`,
-        [taskId, now],
+      return changeTask(
+        taskId,
+        "status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL",
+        "cancelled",
       );
-      return toTask(rows[0] as TaskRow);
     },
     async retry(taskId) {
       const row = await mustGet(taskId);
@@ -443,16 +453,11 @@ export async function openPostgresTaskStore(
           `task ${taskId} is ${row.status}: only failed, cancelled or needs-you tasks are retried`,
         );
       }
-      const now = clock.now();
-      const { rows } = await query<TaskRow>(
-        `WITH task AS (
-           UPDATE ${s}.tasks SET status = 'pending', attempts = 0, not_before = NULL, needs_you = NULL, updated_at = $2
-           WHERE id = $1 RETURNING *
-         ), event AS (INSERT INTO ${s}.events (at, task_id, kind) VALUES ($2, $1, 'retried'))
-         SELECT * FROM task`,
-        [taskId, now],
+      return changeTask(
+        taskId,
+        "status = 'pending', attempts = 0, not_before = NULL, needs_you = NULL",
+        "retried",
       );
-      return toTask(rows[0] as TaskRow);
     },
     async sessions(taskId) {
       const { rows } = await query<SessionRow>(
