@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=ensure-node.sh
 source scripts/ensure-node.sh
-npm install --no-fund --no-audit --loglevel=error
+npm ci --no-fund --no-audit --loglevel=error
 npm run build -- --output-logs=errors-only
 echo
 echo "jada is built (node $(node --version)). Try: npx jada --help"
