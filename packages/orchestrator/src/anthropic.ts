@@ -106,5 +106,10 @@ export function classifyAnthropicError(error: unknown): ModelError {
   else if (typeof status === "number" && status >= 400) kind = "invalid_request";
   else kind = "network";
   const message = (error as Error)?.message ?? String(error);
-  return new ModelError(kind, `${kind}: ${message}`, { cause: error, retryAfterSeconds });
+  return new ModelError(kind, `${kind}: ${message}`, {
+    cause: error,
+    retryAfterSeconds,
+    status: typeof status === "number" ? status : undefined,
+    apiType: type,
+  });
 }

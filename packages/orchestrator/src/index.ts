@@ -39,9 +39,16 @@ export {
   runNextTask,
 } from "./run-task.js";
 export {
+  type AfterModelError,
+  afterModelError,
+  backoffSeconds,
+  type ModelBackoffOptions,
+} from "./model-backoff.js";
+export {
   type Checkpoint,
   type RunSessionOptions,
   runSession,
+  type SessionError,
   type SessionResult,
 } from "./session-runner.js";
 export {
@@ -66,4 +73,12 @@ export type {
   TaskStore,
   TaskTransition,
 } from "./types.js";
-export { createWorker, type Logger, type Worker, type WorkerOptions } from "./worker.js";
+export {
+  createWorker,
+  type Logger,
+  type RunOnceResult,
+  type Worker,
+  type WorkerOptions,
+  type WorkerPause,
+  type WorkerStatus,
+} from "./worker.js";

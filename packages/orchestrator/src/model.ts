@@ -49,15 +49,26 @@ export class ModelError extends Error {
   readonly kind: ModelErrorKind;
   /** Seconds the API asked to wait, when it said. */
   readonly retryAfterSeconds: number | undefined;
+  /** The HTTP status, when the API answered (401, 429, 529, …). */
+  readonly status: number | undefined;
+  /** The API's own error type, when it said (`authentication_error`, `overloaded_error`, …). */
+  readonly apiType: string | undefined;
 
   constructor(
     kind: ModelErrorKind,
     message: string,
-    options: { cause?: unknown; retryAfterSeconds?: number | undefined } = {},
+    options: {
+      cause?: unknown;
+      retryAfterSeconds?: number | undefined;
+      status?: number | undefined;
+      apiType?: string | undefined;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.kind = kind;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.status = options.status;
+    this.apiType = options.apiType;
   }
 }
 

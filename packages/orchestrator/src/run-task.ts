@@ -1,5 +1,10 @@
 import { OrchestratorError } from "./errors.js";
 import type { AgentModel, Usage } from "./model.js";
+import {
+  type AfterModelError,
+  afterModelError,
+  type ModelBackoffOptions,
+} from "./model-backoff.js";
 import { totalTokens } from "./quota-window.js";
 import { runSession, type SessionResult } from "./session-runner.js";
 import type { Tool } from "./tools.js";
@@ -34,16 +39,21 @@ export interface RunNextTaskOptions {
   price?: ModelPrice | undefined;
   signal?: AbortSignal | undefined;
   now?: (() => number) | undefined;
+  /** How long a task waits after a failed model call (see {@link afterModelError}). */
+  backoff?: ModelBackoffOptions | undefined;
 }
 
 /** What one pass did. */
 export type RunNextTaskResult =
-  | { kind: "ran"; task: Task; session: SessionResult }
+  | {
+      kind: "ran";
+      task: Task;
+      session: SessionResult;
+      /** When the model call failed: what the task and the worker do about it. */
+      after?: AfterModelError | undefined;
+    }
   | { kind: "quota_exhausted"; quota: QuotaStatus; spent: QuotaLimit }
   | { kind: "idle" };
-
-// Seconds to back off when the API did not say: overloaded, network trouble.
-const BACKOFF_SECONDS = { rate_limited: 60, overloaded: 60, network: 30 } as const;
 
 /** Estimated dollars of a session's usage. */
 export function costOf(usage: Usage, price: ModelPrice | undefined): number | undefined {
@@ -88,9 +98,10 @@ async function withStoreRetries<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * Claims the next runnable task (and a slot of the day's quota), runs one session of it, and
- * records where it goes: done, back to pending from its checkpoint (turn limit, or a transient
- * API error that gives back its attempt and slot, with a not-before for rate limits and
- * overload), or to a person.
+ * records where it goes: done, back to pending from its checkpoint (turn limit), back to pending
+ * with its attempt and slot given back after a failed model call (never due at once: a
+ * not-before from the API's `retry-after` or a growing backoff; a refused key leaves it due and
+ * tells the worker to pause), or to a person.
  */
 export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextTaskResult> {
   const leaseMs = options.leaseMs ?? 10 * 60_000;
@@ -125,29 +136,30 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
   }).finally(() => clearInterval(heartbeat));
 
   let next: TaskTransition;
+  let after: AfterModelError | undefined;
   if (session.outcome === "completed") next = { status: "done", result: session.result ?? null };
   else if (session.outcome === "needs_you")
     next = { status: "needs_you", message: session.needsYou ?? "the agent asked for a person" };
   else if (session.outcome === "max_turns" || session.outcome === "budget_exceeded")
     next = { status: "pending", checkpoint: session.checkpoint };
   else {
-    const kind = session.error?.kind ?? "network";
-    if (kind === "invalid_request") {
-      next = {
-        status: "needs_you",
-        message: `the API refused the request: ${session.error?.message ?? ""}`,
-      };
-    } else {
-      const wait =
-        kind === "auth"
-          ? 0
-          : (session.error?.retryAfterSeconds ??
-            BACKOFF_SECONDS[kind === "tool" ? "network" : kind]);
+    const error = session.error ?? { kind: "network" as const, message: "unknown error" };
+    after = afterModelError(
+      error,
+      await failuresInARow(options.store, task.id, sessionId),
+      options.backoff,
+    );
+    if (after.action === "person") next = { status: "needs_you", message: after.message };
+    else {
+      // The session never really ran: its attempt and its slot of the day are given back. A
+      // refused key leaves the task due (the worker pauses instead); anything else waits.
       next = {
         status: "pending",
         refund: true,
         ...(session.checkpoint && session.turns > 0 ? { checkpoint: session.checkpoint } : {}),
-        ...(wait > 0 ? { notBefore: new Date(now() + wait * 1000) } : {}),
+        ...(after.action === "retry"
+          ? { notBefore: new Date(now() + Math.ceil(after.afterSeconds * 1000)) }
+          : {}),
       };
     }
   }
@@ -168,5 +180,18 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
       next,
     ),
   );
-  return { kind: "ran", task: finished, session };
+  return { kind: "ran", task: finished, session, ...(after ? { after } : {}) };
+}
+
+// The sessions of the task that ended in error right before this one, this one included.
+async function failuresInARow(store: TaskStore, taskId: string, sessionId: string) {
+  const earlier = (await store.sessions(taskId).catch(() => [])).filter(
+    (session) => session.id !== sessionId,
+  );
+  let count = 1;
+  for (let index = earlier.length - 1; index >= 0; index--) {
+    if (earlier[index]?.outcome !== "error") break;
+    count++;
+  }
+  return count;
 }

@@ -43,6 +43,17 @@ export interface RunSessionOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Why a session ended in `error`: the model call's failure, classified. */
+export interface SessionError {
+  kind: ModelErrorKind | "tool";
+  message: string;
+  /** Seconds the API asked to wait, when it said. */
+  retryAfterSeconds?: number | undefined;
+  /** The HTTP status and the API's error type, when it answered. */
+  status?: number | undefined;
+  apiType?: string | undefined;
+}
+
 /** How a session ended, and what it leaves. */
 export interface SessionResult {
   outcome: SessionOutcome;
@@ -53,9 +64,7 @@ export interface SessionResult {
   result: string | undefined;
   needsYou: string | undefined;
   /** Set when the outcome is `error`. */
-  error:
-    | { kind: ModelErrorKind | "tool"; message: string; retryAfterSeconds?: number | undefined }
-    | undefined;
+  error: SessionError | undefined;
   /** The worker was stopping: the session ended early, after its current call, with a checkpoint. */
   interrupted?: boolean | undefined;
 }
@@ -122,6 +131,8 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
           kind: modelError.kind,
           message: modelError.message,
           retryAfterSeconds: modelError.retryAfterSeconds,
+          status: modelError.status,
+          apiType: modelError.apiType,
         },
       });
     }

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { AgentModel } from "./model.js";
+import type { ModelBackoffOptions } from "./model-backoff.js";
 import { type ModelPrice, type RunNextTaskResult, runNextTask } from "./run-task.js";
 import type { Tool } from "./tools.js";
 import type { QuotaLimit, TaskStore } from "./types.js";
 
-/** Port: structured logs (pino fits). Every session's outcome is logged. */
+/** Port: structured logs (pino fits). Every session's outcome is logged, at its level. */
 export interface Logger {
   info(fields: Record<string, unknown>, message: string): void;
   warn(fields: Record<string, unknown>, message: string): void;
@@ -31,8 +32,50 @@ export interface WorkerOptions {
   checkpointAtTurn?: number | undefined;
   leaseMs?: number | undefined;
   price?: ModelPrice | undefined;
+  /** How long a task (and the worker) waits after a failed model call. */
+  backoff?: ModelBackoffOptions | undefined;
+  /**
+   * While the API refuses the key, one session is tried again this often (default 10 minutes):
+   * a key fixed without telling the worker (`resume`) is noticed, at one request per interval.
+   */
+  pausedProbeMs?: number | undefined;
+  /**
+   * What a person does about a paused worker, in the caller's words: `noModel` when there is no
+   * model, `refusedKey` when the API refused the key. Logged with the pause, and in `status()`.
+   */
+  fixes?: { noModel?: string | undefined; refusedKey?: string | undefined } | undefined;
   logger: Logger;
   now?: (() => number) | undefined;
+}
+
+/** Why sessions are paused, when they are. */
+export interface WorkerPause {
+  /** `no_model`: none was given; `auth`: the API refused the key. */
+  reason: "no_model" | "auth";
+  /** One line: what happened and what fixes it. */
+  message: string;
+  /** What a person does, in the caller's words. */
+  fix: string | undefined;
+  since: string;
+  /** When the worker tries one session again on its own (`auth` only). */
+  nextProbeAt: string | undefined;
+}
+
+/** What the worker is doing, for status lines and dashboards. */
+export interface WorkerStatus {
+  paused: WorkerPause | undefined;
+  /** After a transient model failure (overload, network), no session starts before this. */
+  holdUntil: string | undefined;
+}
+
+/** What one `runOnce` pass did. */
+export interface RunOnceResult {
+  /** Sessions run, and how many of them ended in an error. */
+  sessions: number;
+  failed: number;
+  last: RunNextTaskResult["kind"] | "paused";
+  /** Set when the pass ended because sessions are paused. */
+  paused?: WorkerPause | undefined;
 }
 
 /** A running worker loop. */
@@ -40,10 +83,21 @@ export interface Worker {
   readonly id: string;
   /** Runs until `stop()`. */
   run(): Promise<void>;
-  /** Processes what is runnable now, then returns (for cron and tests). */
-  runOnce(): Promise<{ sessions: number; last: RunNextTaskResult["kind"] }>;
+  /**
+   * Processes what is runnable now, then returns (for cron and tests). A pass never claims the
+   * same task twice: it ends once a task went back to the queue (turn limit, a failed call), and
+   * at once when sessions are paused.
+   */
+  runOnce(): Promise<RunOnceResult>;
   /** Wake now: a task was added. */
   wake(): void;
+  /** Whether sessions are paused or held back, and why. */
+  status(): WorkerStatus;
+  /**
+   * Lifts a pause (the key was fixed: SIGHUP), with a new model when given; the loops go on at
+   * once. A pause for want of a model stays until one is given.
+   */
+  resume(model?: AgentModel | undefined): void;
   /**
    * Stops gracefully: the current model call finishes, the session ends with a checkpoint, the
    * lease is released; then `run()` resolves.
@@ -57,15 +111,21 @@ const SPENT: Record<QuotaLimit, string> = {
   usd: "the day's dollar budget is spent",
 };
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /**
  * The worker loop of the daemon: claim, run a session, repeat; when idle, wait for the next poll
  * or a wake-up; when the day's quota is spent, sleep until it resets (no polling storm). A
- * failing task or API never crashes it: it logs and goes on.
+ * failing task or API never crashes it, and never makes it hammer the API: after a failed call
+ * it waits out the task's backoff, and when the API refuses the key it pauses every session,
+ * says so once at level error, and tries one session again only every `pausedProbeMs` (or at
+ * once on `resume()`).
  */
 export function createWorker(options: WorkerOptions): Worker {
   const id = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const now = options.now ?? Date.now;
   const pollMs = options.pollMs ?? 60_000;
+  const probeMs = options.pausedProbeMs ?? 10 * 60_000;
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new RangeError(`concurrency must be a whole number of at least 1, not ${concurrency}`);
@@ -74,9 +134,12 @@ export function createWorker(options: WorkerOptions): Worker {
   );
   const abort = new AbortController();
   const sleepers = new Set<() => void>();
+  let model = options.model;
   let stopped = false;
   let running: Promise<void> | undefined;
-  let pausedSaid = false;
+  let pause: WorkerPause | undefined;
+  let probeAt = 0;
+  let holdUntil = 0;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -92,21 +155,121 @@ export function createWorker(options: WorkerOptions): Worker {
     for (const wake of [...sleepers]) wake();
   };
 
-  const pass = async (slot: string): Promise<RunNextTaskResult | "paused"> => {
-    if (options.model === undefined) {
-      if (!pausedSaid) {
-        const queued = (await options.store.list({ status: "pending" })).length;
-        options.logger.warn(
-          { queued },
-          "sessions are paused: ANTHROPIC_API_KEY is not set; tasks stay queued",
-        );
-        pausedSaid = true;
+  const pauseForNoModel = async () => {
+    if (pause?.reason === "no_model") return;
+    const queued = (await options.store.list({ status: "pending" })).length;
+    const fix = options.fixes?.noModel;
+    pause = {
+      reason: "no_model",
+      message: `sessions are paused: no model is configured; tasks stay queued${fix ? `; fix: ${fix}` : ""}`,
+      fix,
+      since: iso(now()),
+      nextProbeAt: undefined,
+    };
+    options.logger.warn({ queued, paused: "no_model" }, pause.message);
+  };
+
+  // The API refused the key: every session would be refused too.
+  const pauseForRefusedKey = (result: Extract<RunNextTaskResult, { kind: "ran" }>) => {
+    const error = result.session.error;
+    const said = [error?.status, error?.apiType].filter((part) => part !== undefined).join(" ");
+    probeAt = now() + probeMs;
+    if (pause?.reason === "auth") {
+      pause.nextProbeAt = iso(probeAt);
+      options.logger.warn(
+        { paused: "auth", nextProbeAt: pause.nextProbeAt },
+        "sessions still paused: the API refused the key again",
+      );
+      return;
+    }
+    const fix = options.fixes?.refusedKey;
+    pause = {
+      reason: "auth",
+      message: `sessions paused: the API refused the key${said ? ` (${said})` : ""}${fix ? `; fix: ${fix}` : ""}`,
+      fix,
+      since: iso(now()),
+      nextProbeAt: iso(probeAt),
+    };
+    options.logger.error(
+      {
+        paused: "auth",
+        status: error?.status,
+        type: error?.apiType,
+        taskId: result.task.id,
+        nextProbeAt: pause.nextProbeAt,
+      },
+      pause.message,
+    );
+  };
+
+  const logSession = (slot: string, result: Extract<RunNextTaskResult, { kind: "ran" }>) => {
+    const { task, session } = result;
+    const fields = {
+      workerId: slot,
+      taskId: task.id,
+      title: task.title,
+      outcome: session.outcome,
+      turns: session.turns,
+      status: task.status,
+      usage: session.usage,
+      ...(session.error ? { error: session.error } : {}),
+      ...(task.notBefore ? { notBefore: task.notBefore } : {}),
+    };
+    const outOfSessions = task.status === "needs_you" && session.outcome !== "needs_you";
+    switch (session.outcome) {
+      case "completed":
+        options.logger.info(fields, `session completed: ${task.title}`);
+        return;
+      case "max_turns":
+      case "budget_exceeded": {
+        const reached =
+          session.outcome === "max_turns" ? "reached the turn limit" : "spent the day's budget";
+        if (outOfSessions)
+          options.logger.warn(
+            fields,
+            `session ${reached}: ${task.title}; that was its last allowed session: a person must look (${task.needsYou})`,
+          );
+        else
+          options.logger.info(
+            fields,
+            `session ${reached}: ${task.title}; the next session continues from its checkpoint`,
+          );
+        return;
       }
+      case "needs_you":
+        options.logger.warn(fields, `session asks for a person: ${task.title}: ${task.needsYou}`);
+        return;
+      case "error": {
+        const kind = session.error?.kind ?? "network";
+        if (result.after?.action === "retry")
+          options.logger.warn(
+            fields,
+            `session failed (${kind}): ${task.title}; retried after ${task.notBefore}`,
+          );
+        else
+          options.logger.error(
+            fields,
+            result.after?.action === "pause"
+              ? `session failed (${kind}): ${task.title}; the task waits for a working key`
+              : `session failed (${kind}): ${task.title}; a person must look: ${task.needsYou}`,
+          );
+      }
+    }
+  };
+
+  const pass = async (slot: string): Promise<RunNextTaskResult | "paused"> => {
+    if (model === undefined) {
+      await pauseForNoModel();
       return "paused";
+    }
+    if (pause?.reason === "auth") {
+      if (now() < probeAt) return "paused";
+      // This loop probes; the others wait for its answer until the next probe time.
+      probeAt = now() + probeMs;
     }
     const result = await runNextTask({
       store: options.store,
-      model: options.model,
+      model,
       system: options.system,
       tools: options.tools,
       workerId: slot,
@@ -114,26 +277,31 @@ export function createWorker(options: WorkerOptions): Worker {
       checkpointAtTurn: options.checkpointAtTurn,
       leaseMs: options.leaseMs,
       price: options.price,
+      backoff: options.backoff,
       signal: abort.signal,
       now,
     });
-    if (result.kind === "ran") {
-      const { task, session } = result;
-      options.logger.info(
-        {
-          workerId: slot,
-          taskId: task.id,
-          title: task.title,
-          outcome: session.outcome,
-          turns: session.turns,
-          status: task.status,
-          usage: session.usage,
-          ...(session.error ? { error: session.error } : {}),
-        },
-        `session ${session.outcome}: ${task.title}`,
-      );
+    if (result.kind !== "ran") return result;
+    logSession(slot, result);
+    if (result.after?.action === "pause") pauseForRefusedKey(result);
+    else {
+      if (pause?.reason === "auth") {
+        options.logger.info({ paused: false }, "sessions resumed: the API accepted the key");
+        pause = undefined;
+      }
+      // An overloaded or unreachable API is unwell for every task, not only this one.
+      if (result.after?.action === "retry" && result.task.notBefore)
+        holdUntil = Math.max(holdUntil, Date.parse(result.task.notBefore));
     }
     return result;
+  };
+
+  // Sleeps while sessions are held back or paused; true when it slept (the caller looks again).
+  const waitOut = async (): Promise<boolean> => {
+    const wait = Math.max(pause?.reason === "auth" ? probeAt : 0, holdUntil) - now();
+    if (wait <= 0) return false;
+    await sleep(wait);
+    return true;
   };
 
   const worker: Worker = {
@@ -142,6 +310,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const loop = async (slot: string) => {
         let failures = 0;
         while (!stopped) {
+          if (await waitOut()) continue;
           let result: RunNextTaskResult | "paused";
           try {
             result = await pass(slot);
@@ -164,12 +333,16 @@ export function createWorker(options: WorkerOptions): Worker {
           }
           failures = 0;
           if (stopped) break;
-          if (result !== "paused" && result.kind === "ran") {
+          if (result === "paused") {
+            if (pause?.reason === "no_model") await sleep(pollMs);
+            continue;
+          }
+          if (result.kind === "ran") {
             // A session ended: the other loops may find work it queued.
             wakeAll();
             continue;
           }
-          if (result !== "paused" && result.kind === "quota_exhausted") {
+          if (result.kind === "quota_exhausted") {
             const wait = Date.parse(result.quota.resetsAt) - now();
             options.logger.info(
               { ...result.quota, spent: result.spent },
@@ -193,21 +366,49 @@ export function createWorker(options: WorkerOptions): Worker {
     },
     async runOnce() {
       let sessions = 0;
-      let last: RunNextTaskResult["kind"] = "idle";
+      let failed = 0;
+      let last: RunOnceResult["last"] = "idle";
+      let requeued = false;
       const loop = async (slot: string) => {
-        for (;;) {
+        while (!stopped && !requeued) {
+          if (pause !== undefined || now() < holdUntil) {
+            last = "paused";
+            return;
+          }
           const result = await pass(slot);
-          if (result === "paused") return;
+          if (result === "paused") {
+            last = "paused";
+            return;
+          }
           last = result.kind;
           if (result.kind !== "ran") return;
           sessions++;
-          if (stopped) return;
+          if (result.session.outcome === "error") failed++;
+          // Claiming again could take the same task: the next pass continues it.
+          if (result.task.status === "pending") requeued = true;
         }
       };
       await Promise.all(slots.map(loop));
-      return { sessions, last };
+      return pause
+        ? { sessions, failed, last: "paused", paused: { ...pause } }
+        : { sessions, failed, last };
     },
     wake() {
+      wakeAll();
+    },
+    status() {
+      return {
+        paused: pause ? { ...pause } : undefined,
+        holdUntil: holdUntil > now() ? iso(holdUntil) : undefined,
+      };
+    },
+    resume(next) {
+      if (next !== undefined) model = next;
+      if (model === undefined) return;
+      if (pause !== undefined)
+        options.logger.info({ paused: false }, "sessions resumed: trying the key again now");
+      pause = undefined;
+      probeAt = 0;
       wakeAll();
     },
     async stop() {

@@ -63,6 +63,38 @@ describe("sqlite task store", () => {
     await store.close();
   });
 
+  it("comes up in five processes that open a fresh file at the same moment", async () => {
+    const opener = fileURLToPath(new URL("./open-worker.mjs", import.meta.url));
+    // A race is bounded by work: every process is started and ready before any opens the file.
+    for (let round = 0; round < 6; round++) {
+      const path = await tempFile();
+      const children = [1, 2, 3, 4, 5].map(() => {
+        const child = spawn(process.execPath, [opener, path], {
+          stdio: ["pipe", "pipe", "pipe"],
+        });
+        let out = "";
+        let err = "";
+        const ready = new Promise<void>((resolve) =>
+          child.stdout.on("data", (chunk) => {
+            out += chunk;
+            if (out.includes("ready\n")) resolve();
+          }),
+        );
+        child.stderr.on("data", (chunk) => (err += chunk));
+        const exited = once(child, "exit").then(([code]) => ({ code, out, err }));
+        return { child, ready, exited };
+      });
+      await Promise.all(children.map((entry) => entry.ready));
+      for (const { child } of children) child.stdin.end("go\n");
+      const results = await Promise.all(children.map((entry) => entry.exited));
+      expect(results.map((result) => result.err)).toEqual(["", "", "", "", ""]);
+      expect(results.map((result) => result.code)).toEqual([0, 0, 0, 0, 0]);
+      const store = createSqliteTaskStore({ path });
+      expect(await store.list()).toHaveLength(5);
+      await store.close();
+    }
+  });
+
   it("reports a database it cannot open", () => {
     expect(() => createSqliteTaskStore({ path: "/nonexistent/dir/jada.db" })).toThrow(
       /cannot open the task store/,

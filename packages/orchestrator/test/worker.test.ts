@@ -68,7 +68,7 @@ describe("the worker loop", () => {
       concurrency: 2,
       logger: memoryLogger(),
     });
-    expect(await worker.runOnce()).toEqual({ sessions: 3, last: "idle" });
+    expect(await worker.runOnce()).toEqual({ sessions: 3, failed: 0, last: "idle" });
     expect(most).toBe(2);
     const owners = new Set<string>();
     for (const task of tasks) {
@@ -100,7 +100,7 @@ describe("the worker loop", () => {
     await store.add({ title: "two" });
     const logger = memoryLogger();
     const worker = createWorker({ store, model, system: "s", logger });
-    expect(await worker.runOnce()).toEqual({ sessions: 1, last: "quota_exhausted" });
+    expect(await worker.runOnce()).toEqual({ sessions: 1, failed: 0, last: "quota_exhausted" });
     const running = worker.run();
     for (let i = 0; i < 100 && !logger.lines.some((line) => line.message.includes("spent")); i++)
       await new Promise((resolve) => setTimeout(resolve, 10));

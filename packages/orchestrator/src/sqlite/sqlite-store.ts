@@ -117,8 +117,9 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
   let db: Database.Database;
   try {
     db = new Database(options.path);
-    db.pragma("journal_mode = WAL");
+    // First, so that every statement below waits for a process that opened the file at once.
     db.pragma("busy_timeout = 5000");
+    db.pragma("journal_mode = WAL");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
     migrate(db);
@@ -387,12 +388,14 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
 }
 
 function migrate(db: Database.Database): void {
-  const version = db.pragma("user_version", { simple: true }) as number;
-  const apply = db.transaction(() => {
-    for (let index = version; index < MIGRATIONS.length; index++) {
+  const version = () => db.pragma("user_version", { simple: true }) as number;
+  if (version() >= MIGRATIONS.length) return;
+  // The version is read again under the write lock: a process that waited for another's
+  // migration must not apply it a second time ("table tasks already exists").
+  db.transaction(() => {
+    for (let index = version(); index < MIGRATIONS.length; index++) {
       db.exec(MIGRATIONS[index] as string);
       db.pragma(`user_version = ${index + 1}`);
     }
-  });
-  if (version < MIGRATIONS.length) apply.immediate();
+  }).immediate();
 }
