@@ -25,6 +25,12 @@ export {
   type Usage,
 } from "./model.js";
 export {
+  type AfterModelError,
+  afterModelError,
+  backoffSeconds,
+  type ModelBackoffOptions,
+} from "./model-backoff.js";
+export {
   type QuotaLimits,
   quotaStatus,
   quotaWindow,
@@ -38,12 +44,6 @@ export {
   type RunNextTaskResult,
   runNextTask,
 } from "./run-task.js";
-export {
-  type AfterModelError,
-  afterModelError,
-  backoffSeconds,
-  type ModelBackoffOptions,
-} from "./model-backoff.js";
 export {
   type Checkpoint,
   type RunSessionOptions,
