@@ -5,12 +5,14 @@
  * - `CONFIG_NOT_FOUND`: the config file named by `--config` or `JADA_CONFIG` does not exist.
  * - `CONFIG_UNREADABLE`: the config file exists but cannot be read.
  * - `CONFIG_INVALID`: the config file is not JSON, or does not match the schema.
+ * - `STORE`: the task store cannot be opened or answered with an error.
  */
 export type JadaCliErrorCode =
   | "USAGE"
   | "CONFIG_NOT_FOUND"
   | "CONFIG_UNREADABLE"
-  | "CONFIG_INVALID";
+  | "CONFIG_INVALID"
+  | "STORE";
 
 /**
  * An error meant for the person at the terminal: the CLI prints its message (never a stack

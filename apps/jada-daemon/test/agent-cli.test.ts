@@ -83,7 +83,8 @@ describe("jada daemon", () => {
     await jada(dir, ["task", "add", "t"]);
     const run = await jada(dir, ["daemon", "--once"]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("sessions are paused: ANTHROPIC_API_KEY is not set");
+    expect(run.stdout).toContain("sessions are paused: no model is configured; tasks stay queued");
+    expect(run.stdout).toContain("fix: set ANTHROPIC_API_KEY");
     expect(JSON.parse((await jada(dir, ["task", "list", "--json"])).stdout)[0].status).toBe(
       "pending",
     );
@@ -217,7 +218,7 @@ describe("jada daemon", () => {
 
     // The lease is still live: nobody else may take the task yet, and its checkpoint is stored.
     const early = await jada(dir, ["daemon", "--once"], env);
-    expect(early.stdout).toContain("ran 0 sessions; now idle");
+    expect(early.stdout).toContain("ran 0 sessions (0 failed); now idle");
     const running = JSON.parse((await jada(dir, ["task", "show", id, "--json"])).stdout);
     expect(running).toMatchObject({
       status: "running",
@@ -226,7 +227,7 @@ describe("jada daemon", () => {
 
     await new Promise((resolve) => setTimeout(resolve, 5_500));
     const resumed = await jada(dir, ["daemon", "--once"], env);
-    expect(resumed.stdout).toContain("ran 1 session; now idle");
+    expect(resumed.stdout).toContain("ran 1 session (0 failed); now idle");
     expect(JSON.stringify(fake.requests[2]?.messages[0])).toContain("rows 41-120");
     const shown = JSON.parse((await jada(dir, ["task", "show", id, "--json"])).stdout);
     expect(shown).toMatchObject({ status: "done", result: "all rows", attempts: 2 });
@@ -266,7 +267,7 @@ describe.skipIf(!postgres.ok)("jada on Postgres (JADA_DATABASE_URL)", () => {
     expect((await jada(dir, ["migrate"], env)).stdout).toContain(`schema ${schema}): up to date`);
     const { id } = JSON.parse((await jada(dir, ["task", "add", "Shared", "--json"], env)).stdout);
     const run = await jada(dir, ["daemon", "--once"], env);
-    expect(run.stdout).toContain(`"task store: postgres (`);
+    expect(run.stdout).toMatch(/"jada daemon [^"]* started: postgres \(/);
     expect(run.stdout).toContain("ran 1 session");
     expect(JSON.parse((await jada(dir, ["task", "show", id, "--json"], env)).stdout)).toMatchObject(
       {

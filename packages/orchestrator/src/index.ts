@@ -30,6 +30,7 @@ export {
   backoffSeconds,
   type ModelBackoffOptions,
 } from "./model-backoff.js";
+export { DEFAULT_MODEL, MODEL_RETIREMENTS, modelRetirement } from "./models.js";
 export {
   type QuotaLimits,
   quotaStatus,

@@ -113,6 +113,8 @@ export interface TaskStore {
   /** A failed, cancelled or needs-you task back to pending, attempts reset. */
   retry(taskId: string): Promise<Task>;
   sessions(taskId: string): Promise<SessionRecord[]>;
+  /** The latest sessions of any task, newest first (status lines, dashboards). */
+  recentSessions(limit: number): Promise<SessionRecord[]>;
   quota(): Promise<QuotaStatus>;
   /**
    * Calls `notify` when a task is added by any process sharing the store (Postgres: LISTEN/NOTIFY),

@@ -241,18 +241,17 @@ export function createWorker(options: WorkerOptions): Worker {
         return;
       case "error": {
         const kind = session.error?.kind ?? "network";
+        const failed = `session failed (${kind}): ${task.title}`;
         if (result.after?.action === "retry")
-          options.logger.warn(
+          options.logger.warn(fields, `${failed}; retried after ${task.notBefore}`);
+        else if (result.after?.action === "pause")
+          // A probe refused again is expected while paused: the pause line said it all.
+          (pause?.reason === "auth" ? options.logger.warn : options.logger.error).call(
+            options.logger,
             fields,
-            `session failed (${kind}): ${task.title}; retried after ${task.notBefore}`,
+            `${failed}; the task waits for a working key`,
           );
-        else
-          options.logger.error(
-            fields,
-            result.after?.action === "pause"
-              ? `session failed (${kind}): ${task.title}; the task waits for a working key`
-              : `session failed (${kind}): ${task.title}; a person must look: ${task.needsYou}`,
-          );
+        else options.logger.error(fields, `${failed}; a person must look: ${task.needsYou}`);
       }
     }
   };

@@ -1,17 +1,13 @@
-import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import {
-  type AgentModel,
-  createAnthropicModel,
-  createWorker,
-  OrchestratorError,
-  type QuotaStatus,
-  type Task,
-  type TaskStatus,
-  type TaskStore,
-} from "@jada/orchestrator";
+import type { QuotaStatus, SessionRecord, Task, TaskStatus, TaskStore } from "@jada/orchestrator";
+import { OrchestratorError } from "@jada/orchestrator";
 import type { Command } from "commander";
-import { pino } from "pino";
+import { API_KEY_FIXES } from "../compose/agent-model.js";
+import {
+  databaseUrl,
+  type OpenedTaskStore,
+  openTaskStore,
+  postgresWhere,
+} from "../compose/task-store.js";
 import type { LoadedConfig } from "../config/load.js";
 import { JadaCliError } from "../errors.js";
 import type { CliIo } from "../io.js";
@@ -27,54 +23,19 @@ const STATUSES: readonly TaskStatus[] = [
   "cancelled",
 ];
 
-/** The data directory: `--data-dir`, else `JADA_DATA_DIR`, else `./.jada/`, created on first use. */
-export function dataDir(flag: string | undefined, io: CliIo): string {
-  const dir = resolve(io.cwd, flag ?? io.env["JADA_DATA_DIR"] ?? ".jada");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
-}
-
 async function openStore(
   command: Command,
   io: CliIo,
   getConfig: GetConfig,
-): Promise<{ store: TaskStore; config: LoadedConfig["config"]; where: string }> {
+): Promise<OpenedTaskStore & { config: LoadedConfig["config"] }> {
   const { config } = await getConfig();
-  const quota = {
-    dailySessions: config.agent.dailySessions,
-    rolloverMinutes: config.agent.rolloverMinutes,
-    dailyTokens: config.agent.dailyTokens,
-    dailyUsd: config.agent.dailyUsd,
-  };
-  const databaseUrl = io.env["JADA_DATABASE_URL"] || config.database.url;
-  try {
-    if (databaseUrl) {
-      if (!/^postgres(ql)?:\/\//.test(databaseUrl))
-        throw new Error("JADA_DATABASE_URL must be a postgres:// URL");
-      const { openPostgresTaskStore } = await import("@jada/orchestrator/postgres");
-      const store = await openPostgresTaskStore({
-        connectionString: databaseUrl,
-        schema: config.database.schema,
-        ...quota,
-      });
-      return {
-        store,
-        config,
-        where: `postgres (${redactUrl(databaseUrl)}, schema ${config.database.schema})`,
-      };
-    }
-    const dir = dataDir(command.optsWithGlobals<{ dataDir?: string }>().dataDir, io);
-    const { createSqliteTaskStore } = await import("@jada/orchestrator/sqlite");
-    const path = join(dir, "jada.db");
-    return { store: createSqliteTaskStore({ path, ...quota }), config, where: `sqlite (${path})` };
-  } catch (error) {
-    throw new JadaCliError("USAGE", (error as Error).message, { cause: error });
-  }
-}
-
-/** A database URL without its password, for logs. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+  const opened = await openTaskStore({
+    config,
+    env: io.env,
+    cwd: io.cwd,
+    dataDirFlag: command.optsWithGlobals<{ dataDir?: string }>().dataDir,
+  });
+  return { ...opened, config };
 }
 
 async function withStore<T>(
@@ -95,22 +56,10 @@ async function withStore<T>(
   }
 }
 
-/**
- * A model whose SDK is imported on the first call: a daemon that idles with nothing queued (most
- * of its day) never holds the SDK's ~15 MB.
- */
-function loadOnFirstCall(load: () => Promise<AgentModel>): AgentModel {
-  let loading: Promise<AgentModel> | undefined;
-  return {
-    async send(request) {
-      loading ??= load();
-      return (await loading).send(request);
-    },
-  };
-}
-
 /** A full task id from an id or a unique prefix of one (as `jada task list` shows them). */
 async function resolveId(store: TaskStore, id: string): Promise<string> {
+  // An empty prefix would match every task.
+  if (id.trim() === "") throw new JadaCliError("USAGE", "a task id cannot be empty");
   if (await store.get(id)) return id;
   const matches = (await store.list()).filter((task) => task.id.startsWith(id));
   if (matches.length === 1) return (matches[0] as Task).id;
@@ -140,65 +89,22 @@ export function registerAgentCommands(
     .addHelpText(
       "after",
       `
-Logs are JSON lines on stdout (for journald). Without ANTHROPIC_API_KEY the daemon starts, says
-that sessions are paused, and keeps tasks queued. SIGTERM or SIGINT: the current model call
-finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
+Logs are JSON lines on stdout (for journald). The API key comes from ANTHROPIC_API_KEY_FILE (a
+file holding it, read again on SIGHUP) or ANTHROPIC_API_KEY. Without one the daemon starts,
+says that sessions are paused, and keeps tasks queued. When the API refuses the key, every
+session pauses (one error line with the fix), one session is tried again every
+agent.pausedProbeSeconds (default 600), and SIGHUP tries at once. A failed call never makes the
+task due at once: it waits for the API's retry-after, else 30 s doubling up to 30 min.
+SIGTERM or SIGINT: the current model call finishes, the session ends with a checkpoint, the
+lease is released, exit 0.
+
+Exit codes: 0, or 1 when a --once pass had failed sessions or the key was refused; 2 usage,
+configuration or store errors.`,
     )
     .action(async (options: { once?: boolean }, command: Command) => {
       const { store, config, where } = await openStore(command, io, getConfig);
-      const logger = pino(
-        { base: { service: "jada-daemon" } },
-        pino.destination({ dest: 1, sync: true }),
-      );
-      const apiKey = io.env["ANTHROPIC_API_KEY"];
-      const model = apiKey
-        ? loadOnFirstCall(async () => {
-            const { default: Anthropic } = await import("@anthropic-ai/sdk");
-            return createAnthropicModel(
-              new Anthropic({
-                apiKey,
-                baseURL: io.env["ANTHROPIC_BASE_URL"] ?? null,
-                maxRetries: 2,
-              }),
-              { model: config.agent.model, maxTokens: config.agent.maxTokens },
-            );
-          })
-        : undefined;
-      const worker = createWorker({
-        store,
-        model,
-        system: config.agent.system,
-        pollMs: config.agent.pollSeconds * 1000,
-        maxTurns: config.agent.maxTurns,
-        checkpointAtTurn: config.agent.checkpointAtTurn,
-        leaseMs: config.agent.leaseSeconds * 1000,
-        concurrency: config.agent.concurrency,
-        price: config.agent.price,
-        logger,
-      });
-      logger.info({ store: where }, `task store: ${where}`);
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, "stopping: finishing the current call, then saving a checkpoint");
-        // Bounded: a call that never returns does not keep the process; its lease then expires.
-        setTimeout(() => process.exit(0), 120_000).unref();
-        void worker.stop();
-      };
-      process.once("SIGTERM", () => shutdown("SIGTERM"));
-      process.once("SIGINT", () => shutdown("SIGINT"));
-      try {
-        if (options.once) {
-          const { sessions, last } = await worker.runOnce();
-          logger.info(
-            { sessions, last },
-            `ran ${sessions} session${sessions === 1 ? "" : "s"}; now ${last}`,
-          );
-        } else {
-          await worker.run();
-        }
-      } finally {
-        await store.close();
-      }
-      setExitCode(0);
+      const { runDaemon } = await import("../daemon/run-daemon.js");
+      setExitCode(await runDaemon({ config, io, store, where, once: options.once === true }));
     });
 
   const task = program
@@ -224,6 +130,11 @@ finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
         options: { prompt?: string; priority?: number; json?: boolean },
         command: Command,
       ) => {
+        if (options.prompt !== undefined && options.prompt.trim() === "")
+          throw new JadaCliError(
+            "USAGE",
+            "--prompt cannot be empty (leave it out to use the title)",
+          );
         const added = await withStore(command, io, getConfig, (store) =>
           store.add({ title, prompt: options.prompt, priority: options.priority }),
         );
@@ -262,12 +173,16 @@ finishes, the session ends with a checkpoint, the lease is released, exit 0.`,
         return { found: await store.get(full), sessions: await store.sessions(full) };
       });
       if (found === undefined) throw new JadaCliError("USAGE", `no task ${id}`);
-      if (options.json) io.stdout.write(`${JSON.stringify({ ...found, sessions }, null, 2)}\n`);
+      if (options.json)
+        io.stdout.write(
+          `${JSON.stringify({ ...found, requeues: requeues(sessions), sessions }, null, 2)}\n`,
+        );
       else {
         const lines = [
           `${found.title}  [${found.status}]  ${found.id}`,
           `priority ${found.priority}, sessions ${found.attempts}/${found.maxAttempts}${found.notBefore ? `, not before ${found.notBefore}` : ""}`,
           ...(found.needsYou ? [`needs you: ${found.needsYou}`] : []),
+          ...requeueLines(sessions),
           ...(found.checkpoint ? ["checkpoint:", JSON.stringify(found.checkpoint, null, 2)] : []),
           ...(found.result !== null ? ["result:", JSON.stringify(found.result, null, 2)] : []),
           ...sessions.map(
@@ -314,18 +229,18 @@ the SQLite file in the data directory. Daemons also migrate when they start.`,
     )
     .action(async (options: { json?: boolean }, command: Command) => {
       const { config } = await getConfig();
-      const databaseUrl = io.env["JADA_DATABASE_URL"] || config.database.url;
+      const url = databaseUrl({ config, env: io.env });
       let applied: number[] = [];
       let where: string;
-      if (databaseUrl) {
+      if (url !== undefined) {
         const { migratePostgres } = await import("@jada/orchestrator/postgres");
         applied = await migratePostgres({
-          connectionString: databaseUrl,
+          connectionString: url,
           schema: config.database.schema,
         }).catch((error: unknown) => {
-          throw new JadaCliError("USAGE", (error as Error).message, { cause: error });
+          throw new JadaCliError("STORE", (error as Error).message, { cause: error });
         });
-        where = `postgres (${redactUrl(databaseUrl)}, schema ${config.database.schema})`;
+        where = postgresWhere(url, config.database.schema);
       } else {
         // SQLite migrates when the file is opened.
         const opened = await openStore(command, io, getConfig);
@@ -349,18 +264,60 @@ the SQLite file in the data directory. Daemons also migrate when they start.`,
     )
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const quota = await withStore(command, io, getConfig, (store) => store.quota());
-      io.stdout.write(options.json ? `${JSON.stringify(quota, null, 2)}\n` : quotaLines(quota));
+      const { quota, paused } = await withStore(command, io, getConfig, async (store) => ({
+        quota: await store.quota(),
+        paused: refusedKey((await store.recentSessions(1))[0]),
+      }));
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify({ ...quota, ...(paused ? { paused } : {}) }, null, 2)}\n`
+          : quotaLines(quota, paused),
+      );
       setExitCode(0);
     });
 }
 
-function quotaLines(quota: QuotaStatus): string {
+/** How often each kind of failure sent a task back to the queue (`auth`, `overloaded`, …). */
+function requeues(sessions: SessionRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const session of sessions) {
+    if (session.outcome !== "error") continue;
+    const kind = /^([a-z_]+):/.exec(session.error ?? "")?.[1] ?? "error";
+    counts[kind] = (counts[kind] ?? 0) + 1;
+  }
+  return counts;
+}
+
+function requeueLines(sessions: SessionRecord[]): string[] {
+  const counts = Object.entries(requeues(sessions));
+  if (counts.length === 0) return [];
+  const total = counts.reduce((sum, [, count]) => sum + count, 0);
+  const why = counts.map(([kind, count]) => `${kind} ${count}`).join(", ");
+  return [`sessions that failed and requeued it: ${total} (${why})`];
+}
+
+/** When the latest session was refused for its key, sessions are paused: since when, and the fix. */
+function refusedKey(
+  latest: SessionRecord | undefined,
+): { reason: "auth"; since: string; message: string; fix: string } | undefined {
+  if (latest?.outcome !== "error" || !latest.error?.startsWith("auth:")) return undefined;
+  return {
+    reason: "auth",
+    since: latest.endedAt ?? latest.startedAt,
+    message:
+      "the API refused the key in the latest session: the daemon pauses sessions until it works",
+    fix: API_KEY_FIXES.refusedKey,
+  };
+}
+
+function quotaLines(quota: QuotaStatus, paused: ReturnType<typeof refusedKey>): string {
   const lines = [`${quota.used} of ${quota.limit} sessions used`];
   if (quota.tokens) lines.push(`${quota.tokens.used} of ${quota.tokens.limit} tokens used`);
   if (quota.usd)
     lines.push(`$${quota.usd.used.toFixed(2)} of $${quota.usd.limit.toFixed(2)} spent (estimated)`);
   lines.push(`resets at ${quota.resetsAt}`);
+  if (paused)
+    lines.push(`sessions paused since ${paused.since}: ${paused.message}`, `fix: ${paused.fix}`);
   return `${lines.join("\n")}\n`;
 }
 

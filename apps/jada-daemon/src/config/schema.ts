@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL } from "@jada/orchestrator";
 import { z } from "zod";
 
 /**
@@ -165,7 +166,11 @@ export const instanceSchema = z
 /** `agent`: the daemon's agent sessions. */
 export const agentConfigSchema = z
   .strictObject({
-    model: z.string().default("claude-sonnet-4-5").describe("Anthropic model id."),
+    model: z
+      .string()
+      .min(1)
+      .default(DEFAULT_MODEL)
+      .describe(`Anthropic model id (default ${DEFAULT_MODEL}).`),
     maxTokens: z.number().int().min(256).default(4096).describe("max_tokens of each call."),
     maxTurns: z
       .number()
@@ -207,6 +212,14 @@ export const agentConfigSchema = z
       .default(1)
       .describe("Sessions run at once by this daemon."),
     pollSeconds: z.number().int().min(1).default(60).describe("Seconds between polls when idle."),
+    pausedProbeSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .default(600)
+      .describe(
+        "While the API refuses the key, one session is tried again this often (SIGHUP tries at once).",
+      ),
     leaseSeconds: z
       .number()
       .int()

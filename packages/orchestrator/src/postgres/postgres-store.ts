@@ -466,6 +466,13 @@ export async function openPostgresTaskStore(
       );
       return rows.map(toSession);
     },
+    async recentSessions(limit) {
+      const { rows } = await query<SessionRow>(
+        `SELECT * FROM ${s}.sessions ORDER BY started_at DESC, seq DESC LIMIT $1`,
+        [Math.max(0, Math.floor(limit))],
+      );
+      return rows.map(toSession);
+    },
     async quota() {
       return quotaAt(clock.now());
     },

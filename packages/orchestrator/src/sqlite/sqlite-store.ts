@@ -182,6 +182,9 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     sessions: db.prepare<[string], SessionRow>(
       "SELECT * FROM sessions WHERE task_id = ? ORDER BY started_at, rowid",
     ),
+    recentSessions: db.prepare<[number], SessionRow>(
+      "SELECT * FROM sessions ORDER BY started_at DESC, rowid DESC LIMIT ?",
+    ),
     endSession: db.prepare(
       "UPDATE sessions SET ended_at = ?, turns = ?, outcome = ?, usage = ?, cost_usd = ?, error = ? WHERE id = ?",
     ),
@@ -377,6 +380,9 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     },
     async sessions(taskId) {
       return statements.sessions.all(taskId).map(toSession);
+    },
+    async recentSessions(limit) {
+      return statements.recentSessions.all(Math.max(0, Math.floor(limit))).map(toSession);
     },
     async quota() {
       return quotaAt(clock.now());

@@ -183,6 +183,32 @@ export function taskStoreContract(
       await store.close();
     });
 
+    it("lists the latest sessions of any task, newest first, refunded ones included", async () => {
+      const { clock, store } = await setup();
+      const first = await store.add({ title: "first" });
+      const second = await store.add({ title: "second" });
+      const refused = await store.claim("w1", LEASE);
+      if (refused.kind !== "claimed") throw new Error("expected a claim");
+      await store.finishSession(
+        refused.sessionId,
+        { turns: 0, outcome: "error", error: "auth: 401 invalid x-api-key" },
+        { status: "pending", refund: true },
+      );
+      clock.advance(MINUTE);
+      const ran = await store.claim("w1", LEASE);
+      if (ran.kind !== "claimed") throw new Error("expected a claim");
+      expect(ran.task.id).toBe(first.id);
+      expect((await store.recentSessions(1)).map((session) => session.id)).toEqual([ran.sessionId]);
+      const both = await store.recentSessions(10);
+      expect(both.map((session) => [session.taskId, session.outcome, session.error])).toEqual([
+        [first.id, null, null],
+        [first.id, "error", "auth: 401 invalid x-api-key"],
+      ]);
+      expect(await store.recentSessions(0)).toEqual([]);
+      expect(second.status).toBe("pending");
+      await store.close();
+    });
+
     it("sends a task to a person: on request, and after its last allowed session", async () => {
       const { store } = await setup();
       await store.add({ title: "ask", maxAttempts: 2 });

@@ -1,0 +1,146 @@
+// The daemon's one lifecycle: the logger, the worker, the signals, and one way to stop.
+import { format } from "node:util";
+import { createWorker, type Logger, modelRetirement, type TaskStore } from "@jada/orchestrator";
+import { pino } from "pino";
+import { API_KEY_FIXES, createAgentModel, readApiKey } from "../compose/agent-model.js";
+import type { JadaConfig } from "../config/schema.js";
+import type { CliIo } from "../io.js";
+import { VERSION } from "../version.js";
+
+/** What {@link runDaemon} needs: the config, the process's I/O, and an open store. */
+export interface RunDaemonOptions {
+  config: JadaConfig;
+  io: CliIo;
+  store: TaskStore;
+  /** How the store is named in the start line. */
+  where: string;
+  /** Run what is runnable now, then return (cron, tests). */
+  once: boolean;
+  /** Where the signals come from (the process; a test may pass its own emitter). */
+  signals?: Pick<NodeJS.Process, "on" | "off"> | undefined;
+  /** The most a graceful stop may take before the process exits anyway (default 120 s). */
+  stopTimeoutMs?: number | undefined;
+}
+
+/** The logger of the daemon: JSON lines on stdout, for journald. */
+export function createDaemonLogger(): Logger & pino.Logger {
+  return pino({ base: { service: "jada-daemon" } }, pino.destination({ dest: 1, sync: true }));
+}
+
+/**
+ * Runs the agent daemon until SIGTERM or SIGINT (or, with `once`, until what is runnable now has
+ * run) and returns the exit code: 0, or 1 when a `--once` pass had failed sessions or found the
+ * key refused. SIGHUP reads the API key again and lifts a pause. The store is closed on return.
+ */
+export async function runDaemon(options: RunDaemonOptions): Promise<number> {
+  const { config, io, store } = options;
+  let apiKey: ReturnType<typeof readApiKey>;
+  try {
+    apiKey = readApiKey(io.env);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const signals = options.signals ?? process;
+  const logger = createDaemonLogger();
+  // Libraries that print to the console (the Anthropic SDK's deprecation notice) would put plain
+  // text between the JSON lines: their words go through the logger instead.
+  const restoreConsole = routeConsole(logger);
+  const retirement = modelRetirement(config.agent.model);
+  const worker = createWorker({
+    store,
+    model: apiKey ? createAgentModel(config.agent, apiKey, io.env) : undefined,
+    system: config.agent.system,
+    pollMs: config.agent.pollSeconds * 1000,
+    maxTurns: config.agent.maxTurns,
+    checkpointAtTurn: config.agent.checkpointAtTurn,
+    leaseMs: config.agent.leaseSeconds * 1000,
+    concurrency: config.agent.concurrency,
+    price: config.agent.price,
+    pausedProbeMs: config.agent.pausedProbeSeconds * 1000,
+    fixes: API_KEY_FIXES,
+    logger,
+  });
+  logger.info(
+    {
+      version: VERSION,
+      store: options.where,
+      model: config.agent.model,
+      apiKey: apiKey?.source ?? "none",
+      ...(retirement ? { modelRetirement: retirement } : {}),
+    },
+    `jada daemon ${VERSION} started: ${options.where}`,
+  );
+  if (retirement)
+    logger.warn(
+      { modelRetirement: retirement },
+      `agent.model ${retirement.model} ${retirement.retired ? "was retired on" : "retires on"} ${retirement.retiresOn}: set agent.model to ${retirement.use}`,
+    );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping: finishing the current call, then saving a checkpoint");
+    // Bounded: a call that never returns does not keep the process; its lease then expires.
+    setTimeout(() => process.exit(0), options.stopTimeoutMs ?? 120_000).unref();
+    void worker.stop();
+  };
+  const reload = () => {
+    try {
+      const next = readApiKey(io.env);
+      if (next === undefined) {
+        logger.warn({ signal: "SIGHUP" }, `SIGHUP: no API key; fix: ${API_KEY_FIXES.noModel}`);
+        return;
+      }
+      logger.info(
+        { signal: "SIGHUP", apiKey: next.source },
+        `SIGHUP: API key read from ${next.source}`,
+      );
+      worker.resume(createAgentModel(config.agent, next, io.env));
+    } catch (error) {
+      logger.error({ signal: "SIGHUP" }, `SIGHUP: ${(error as Error).message}`);
+    }
+  };
+  const onTerm = () => stop("SIGTERM");
+  const onInt = () => stop("SIGINT");
+  signals.on("SIGTERM", onTerm);
+  signals.on("SIGINT", onInt);
+  signals.on("SIGHUP", reload);
+  try {
+    if (options.once) {
+      const result = await worker.runOnce();
+      const failed = result.failed > 0 || result.paused?.reason === "auth";
+      (failed ? logger.warn : logger.info).call(
+        logger,
+        { sessions: result.sessions, failed: result.failed, last: result.last },
+        `ran ${result.sessions} session${result.sessions === 1 ? "" : "s"} (${result.failed} failed); now ${result.last}`,
+      );
+      return failed ? 1 : 0;
+    }
+    await worker.run();
+    return 0;
+  } finally {
+    signals.off("SIGTERM", onTerm);
+    signals.off("SIGINT", onInt);
+    signals.off("SIGHUP", reload);
+    restoreConsole();
+    await store.close();
+  }
+}
+
+// console.log/info/warn/error as JSON lines of the logger, until the returned function restores
+// them.
+function routeConsole(logger: Logger): () => void {
+  // biome-ignore lint/suspicious/noConsole: saved to be restored, never called here
+  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+  const to =
+    (level: "info" | "warn" | "error") =>
+    (...args: unknown[]) =>
+      logger[level]({ source: "console" }, format(...args));
+  console.log = to("info");
+  console.info = to("info");
+  console.warn = to("warn");
+  console.error = to("error");
+  return () => Object.assign(console, saved);
+}
