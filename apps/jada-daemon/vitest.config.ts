@@ -1,6 +1,10 @@
 import { defineProject } from "vitest/config";
 
 export default defineProject({
+  // The workspace's packages resolve to their TypeScript sources (the `jada-source` condition of
+  // their exports), so tests always run today's code, never a stale dist/.
+  resolve: { conditions: ["jada-source"] },
+  ssr: { resolve: { conditions: ["jada-source"] } },
   test: {
     name: "daemon",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],

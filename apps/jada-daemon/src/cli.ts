@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from "./program.js";
+import { main } from "./cli/program.js";
 
 // A reader that goes away (`jada lint site | head`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {

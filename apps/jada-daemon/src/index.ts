@@ -4,6 +4,8 @@
  *
  * @packageDocumentation
  */
+
+export { createProgram, main } from "./cli/program.js";
 export {
   type ConfigSource,
   DEFAULT_CONFIG_FILE,
@@ -21,5 +23,4 @@ export {
 } from "./config/schema.js";
 export { JadaCliError, type JadaCliErrorCode } from "./errors.js";
 export type { CliIo, OutputStream } from "./io.js";
-export { createProgram, main } from "./program.js";
 export { VERSION } from "./version.js";

@@ -26,7 +26,7 @@ const refused: FakeReply = {
 // A Messages API that accepts one key only (the SDK sends it as a bearer token).
 async function apiAccepting(goodKey: string) {
   const fake = await startMessagesFake((request) =>
-    request.headers.authorization === `Bearer ${goodKey}` ||
+    request.headers["authorization"] === `Bearer ${goodKey}` ||
     request.headers["x-api-key"] === goodKey
       ? complete
       : refused,

@@ -1,4 +1,4 @@
-import { GoogleTokenError, reconsentCommand } from "./errors.js";
+import { GoogleTokenError } from "./errors.js";
 import { redact } from "./redact.js";
 
 /**
@@ -38,14 +38,14 @@ export function classifyTokenError(
     return new GoogleTokenError(
       "INVALID_RAPT",
       `${account}: Google requires the user to sign in again (Workspace re-authentication policy: ${detail})`,
-      { cause: error, account, fix: reconsentCommand(account) },
+      { cause: error, account, remedy: { action: "reconsent", account } },
     );
   }
   if (oauthError === "invalid_grant") {
     return new GoogleTokenError(
       "INVALID_GRANT",
-      `${account}: the refresh token was revoked or has expired (${detail}); consent again with: ${reconsentCommand(account)}`,
-      { cause: error, account, fix: reconsentCommand(account) },
+      `${account}: the refresh token was revoked or has expired (${detail}); the account must consent again`,
+      { cause: error, account, remedy: { action: "reconsent", account } },
     );
   }
   if (oauthError === "invalid_client" || oauthError === "unauthorized_client" || status === 401) {
@@ -55,7 +55,7 @@ export function classifyTokenError(
       {
         cause: error,
         account,
-        fix: `${reconsentCommand(account)} --client-file <client_secret.json>`,
+        remedy: { action: "reconsent", account, newClient: true },
       },
     );
   }

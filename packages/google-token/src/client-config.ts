@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { GoogleTokenError, reconsentCommand } from "./errors.js";
+import { GoogleTokenError } from "./errors.js";
 import type { ClientConfig } from "./store-schema.js";
 
 /** An OAuth client's id and secret, resolved from the store or a client file. */
@@ -30,7 +30,7 @@ export async function resolveClient(
       {
         cause: error,
         account,
-        fix: `${reconsentCommand(account)} --client-file <client_secret.json>`,
+        remedy: { action: "reconsent", account, newClient: true },
       },
     );
   }

@@ -35,18 +35,26 @@ export class GoogleTokenError extends Error {
   readonly code: GoogleTokenErrorCode;
   /** The account concerned, when there is one. */
   readonly account: string | undefined;
-  /** The exact command that fixes it, when one is known. */
+  /** What fixes it, as data, when it is known: the caller words it (see {@link describeTokenFix}). */
+  readonly remedy: TokenFix | undefined;
+  /** What fixes it, in words: `describeTokenFix(remedy)`, or a shell command (`chmod 600 …`). */
   readonly fix: string | undefined;
 
   constructor(
     code: GoogleTokenErrorCode,
     message: string,
-    options: { cause?: unknown; account?: string | undefined; fix?: string | undefined } = {},
+    options: {
+      cause?: unknown;
+      account?: string | undefined;
+      remedy?: TokenFix | undefined;
+      fix?: string | undefined;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.account = options.account;
-    this.fix = options.fix;
+    this.remedy = options.remedy;
+    this.fix = options.fix ?? (options.remedy ? describeTokenFix(options.remedy) : undefined);
   }
 }
 
@@ -60,7 +68,22 @@ export function isGoogleTokenError(value: unknown): value is GoogleTokenError {
   );
 }
 
-/** The command that re-authorizes an account. */
-export function reconsentCommand(account: string): string {
-  return `jada auth google --account ${account}`;
+/**
+ * What fixes a token problem, as data, so that each caller words it its own way (a command of its
+ * CLI, a link in a dashboard):
+ * - `reconsent`: the account must consent again (a revoked or expired refresh token, a Workspace
+ *   re-authentication policy, an account not in the store); `newClient` when the OAuth client
+ *   itself must be given again (wrong id or secret, unreadable client file).
+ * - `check`: look again with a refresh (the state could not be judged).
+ */
+export type TokenFix =
+  | { action: "reconsent"; account: string; newClient?: boolean | undefined }
+  | { action: "check"; account: string };
+
+/** The library's own wording of a {@link TokenFix}: it names no program. */
+export function describeTokenFix(fix: TokenFix): string {
+  if (fix.action === "check") return `check ${fix.account} again, with a refresh`;
+  return fix.newClient
+    ? `consent again for ${fix.account} with a valid OAuth client file (client_secret.json)`
+    : `consent again for ${fix.account} (the OAuth consent flow)`;
 }

@@ -10,10 +10,11 @@ export { classifyTokenError, isTransient } from "./classify.js";
 export { type ResolvedClient, resolveClient } from "./client-config.js";
 export { type AuthorizeOptions, type AuthorizeResult, authorize } from "./consent.js";
 export {
+  describeTokenFix,
   GoogleTokenError,
   type GoogleTokenErrorCode,
   isGoogleTokenError,
-  reconsentCommand,
+  type TokenFix,
 } from "./errors.js";
 export { type LockOptions, withFileLock } from "./file-lock.js";
 export { mask, redact } from "./redact.js";

@@ -1,7 +1,12 @@
 import { OAuth2Client } from "google-auth-library";
 import { classifyTokenError } from "./classify.js";
 import { resolveClient } from "./client-config.js";
-import { GoogleTokenError, type GoogleTokenErrorCode, reconsentCommand } from "./errors.js";
+import {
+  describeTokenFix,
+  GoogleTokenError,
+  type GoogleTokenErrorCode,
+  type TokenFix,
+} from "./errors.js";
 import type { AccountRecord } from "./store-schema.js";
 import type { TokenStore } from "./token-store.js";
 
@@ -38,7 +43,9 @@ export interface TokenHealth {
   lastRefreshOk: string | undefined;
   refreshTokenAgeDays: number;
   warnings: string[];
-  /** The exact command that fixes it, or null when nothing needs fixing. */
+  /** What fixes it, as data (the caller words it), or null when nothing needs fixing. */
+  remedy: TokenFix | null;
+  /** The same in the library's words ({@link describeTokenFix}), or null. */
   fix: string | null;
 }
 
@@ -242,14 +249,15 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       reasons.push("never refreshed, and no refresh was made");
     } else status = expiring ? "expiring" : "ok";
 
-    const fix =
+    const remedy: TokenFix | null =
       status === "ok"
         ? null
         : status === "misconfigured"
-          ? `${reconsentCommand(account)} --client-file <client_secret.json>`
+          ? { action: "reconsent", account, newClient: true }
           : status === "unknown"
-            ? `jada tokens check --account ${account}`
-            : reconsentCommand(account);
+            ? { action: "check", account }
+            : { action: "reconsent", account };
+    const fix = remedy ? describeTokenFix(remedy) : null;
     return {
       account,
       status,
@@ -257,6 +265,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       lastRefreshOk: record.lastRefreshOk,
       refreshTokenAgeDays: ageDays,
       warnings,
+      remedy,
       fix,
     };
   };

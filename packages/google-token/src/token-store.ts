@@ -56,6 +56,11 @@ export class TokenStore implements StoreTarget {
     let text: string;
     try {
       const stats = await stat(this.path);
+      if (stats.isDirectory())
+        throw new GoogleTokenError(
+          "STORE_IO",
+          `the token store ${this.path} is a directory: it must be a file (the store creates it, mode 0600); point the store at a file path inside it, such as ${this.path}/google-tokens.json`,
+        );
       if ((stats.mode & 0o077) !== 0) {
         const mode = (stats.mode & 0o777).toString(8).padStart(4, "0");
         throw new GoogleTokenError(
@@ -100,7 +105,7 @@ export class TokenStore implements StoreTarget {
       throw new GoogleTokenError(
         "NOT_FOUND",
         `no account ${account} in ${this.path}${known.length ? ` (accounts: ${known.join(", ")})` : " (it is empty)"}`,
-        { account, fix: `jada auth google --account ${account}` },
+        { account, remedy: { action: "reconsent", account } },
       );
     }
     return record;

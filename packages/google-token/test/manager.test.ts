@@ -73,7 +73,8 @@ describe("errors", () => {
     fake.queueRefresh("invalid_grant");
     await expect(manager.getAccessToken(ACCOUNT)).rejects.toMatchObject({
       code: "INVALID_GRANT",
-      fix: `jada auth google --account ${ACCOUNT}`,
+      remedy: { action: "reconsent", account: ACCOUNT },
+      fix: `consent again for ${ACCOUNT} (the OAuth consent flow)`,
       message: expect.stringContaining("revoked or has expired"),
     });
     const record = await store.get(ACCOUNT);
@@ -148,7 +149,7 @@ describe("check", () => {
     const health = await manager.check(ACCOUNT);
     expect(health).toMatchObject({
       status: "revoked",
-      fix: `jada auth google --account ${ACCOUNT}`,
+      remedy: { action: "reconsent", account: ACCOUNT },
     });
     expect(health.reasons[0]).toContain("revoked");
   });
@@ -158,7 +159,8 @@ describe("check", () => {
     fake.queueRefresh("503", "503", "503", "503");
     expect(await manager.check(ACCOUNT)).toMatchObject({
       status: "unknown",
-      fix: `jada tokens check --account ${ACCOUNT}`,
+      remedy: { action: "check", account: ACCOUNT },
+      fix: `check ${ACCOUNT} again, with a refresh`,
     });
   });
 
@@ -172,7 +174,8 @@ describe("check", () => {
     });
     const health = await manager.check(ACCOUNT);
     expect(health.status).toBe("misconfigured");
-    expect(health.fix).toContain("--client-file");
+    expect(health.remedy).toEqual({ action: "reconsent", account: ACCOUNT, newClient: true });
+    expect(health.fix).toContain("client_secret.json");
   });
 
   it("reads a Google client_secret file", async () => {
@@ -204,7 +207,7 @@ describe("check", () => {
     expect(health.refreshTokenAgeDays).toBe(5);
     expect(health.warnings[0]).toContain("Testing status");
     expect(health.warnings[0]).toContain("dies in 2 days");
-    expect(health.fix).toBe(`jada auth google --account ${ACCOUNT}`);
+    expect(health.remedy).toEqual({ action: "reconsent", account: ACCOUNT });
   });
 
   it("warns before the 6-month death of an unused token, without refreshing when told not to", async () => {

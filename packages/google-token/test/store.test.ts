@@ -59,13 +59,21 @@ describe("TokenStore", () => {
     });
   });
 
+  it("says a store path that is a directory is one, rather than asking for a chmod", async () => {
+    const dir = await tempDir();
+    await expect(new TokenStore(dir).read()).rejects.toMatchObject({
+      code: "STORE_IO",
+      message: expect.stringContaining("is a directory: it must be a file"),
+    });
+  });
+
   it("says which accounts exist when one is not found", async () => {
     const fake = await google();
     const { store } = await storeWithAccount(fake);
     await expect(store.get("nobody@sailjada.com")).rejects.toMatchObject({
       code: "NOT_FOUND",
       message: expect.stringContaining(`(accounts: ${ACCOUNT})`),
-      fix: "jada auth google --account nobody@sailjada.com",
+      remedy: { action: "reconsent", account: "nobody@sailjada.com" },
     });
   });
 

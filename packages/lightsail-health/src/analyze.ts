@@ -20,7 +20,7 @@ export interface JournalAnalysis {
  * @example
  * ```ts
  * const analysis = analyzeJournalText(readFileSync("agent.journal.json", "utf8"), { unit: "jada-agent.service" });
- * analysis.findings[0]?.fix; // "jada auth google --account ops@sailjada.com"
+ * analysis.findings[0]?.remedy; // { action: "google-reconsent", account: "ops@sailjada.com" }
  * ```
  */
 export function analyzeJournalText(text: string, options: { unit?: string } = {}): JournalAnalysis {

@@ -51,6 +51,7 @@ export { createOpenSshShell, type OpenSshOptions } from "./ssh/openssh.js";
 export { withPrivateDir } from "./ssh/private-dir.js";
 export {
   type Finding,
+  type FindingRemedy,
   type JournalEntry,
   type Severity,
   VERDICT_EXIT_CODES,

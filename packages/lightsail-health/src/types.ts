@@ -36,9 +36,20 @@ export interface Finding {
   firstSeen?: string | undefined;
   lastSeen?: string | undefined;
   count?: number | undefined;
-  /** The exact command (or action) that fixes it. */
+  /** The exact command (or action) that fixes it, in words a person can follow. */
   fix?: string | undefined;
+  /**
+   * The fix as data, where the caller may want its own words (a command of its CLI): set on
+   * findings whose fix is another tool's job, such as a Google account's consent.
+   */
+  remedy?: FindingRemedy | undefined;
 }
+
+/**
+ * A fix that is another tool's job, as data: `google-reconsent`, the Google account (when the
+ * log names it) must consent again.
+ */
+export type FindingRemedy = { action: "google-reconsent"; account?: string | undefined };
 
 /** Port: the time (injected in tests to make certificates expire). */
 export interface Clock {

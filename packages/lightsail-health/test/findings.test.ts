@@ -67,7 +67,7 @@ describe("journalFindings", () => {
       severity: "critical",
       count: 19,
       firstSeen: expect.stringMatching(/^2026-05-13T15:00:0/),
-      fix: expect.stringContaining("jada auth google --account"),
+      remedy: { action: "google-reconsent" },
     });
     expect(token?.summary).toContain("every 30 min since 2026-05-13 15:00 UTC, 19 times");
     expect(token?.evidence).toHaveLength(3);
@@ -82,7 +82,10 @@ describe("journalFindings", () => {
         MESSAGE: "refresh for ops@sailjada.com: invalid_grant",
       });
     const { entries } = parseJournal([1, 2, 3].map((i) => line(i * 1_800_000)).join("\n"));
-    expect(journalFindings(entries)[0]?.fix).toBe("jada auth google --account ops@sailjada.com");
+    expect(journalFindings(entries)[0]?.remedy).toEqual({
+      action: "google-reconsent",
+      account: "ops@sailjada.com",
+    });
   });
 
   it("finds sessions ending on the turn limit and other recurring errors, grouped by shape", () => {

@@ -61,6 +61,14 @@ export {
   rollback,
 } from "./deploy/releases.js";
 export { md5Of, readSiteFiles, type SiteFile } from "./deploy/site-files.js";
+export {
+  type ListSiteReleasesOptions,
+  listSiteReleases,
+  type RollbackSiteOptions,
+  type RollbackSiteResult,
+  rollbackSite,
+  type SiteReleases,
+} from "./deploy/site-releases.js";
 export { pageUrl, type SmokeCheckOptions, type SmokeFailure, smokeCheck } from "./deploy/smoke.js";
 export { isStaticDeployError, StaticDeployError, type StaticDeployErrorCode } from "./errors.js";
 export { DEFAULT_EXTENSIONS } from "./lint/collect-files.js";

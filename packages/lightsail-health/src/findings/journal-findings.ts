@@ -65,9 +65,10 @@ export function journalFindings(
       summary: `Google token refresh failing (revoked or expired refresh token): ${describeRecurrence(token)}`,
       evidence: token.slice(-EVIDENCE_LINES).map(line),
       ...span(token),
+      remedy: { action: "google-reconsent", ...(account ? { account } : {}) },
       fix: account
-        ? `jada auth google --account ${account}`
-        : "jada tokens check (it names the account), then: jada auth google --account <email>",
+        ? `consent again for the Google account ${account}, then restart the job`
+        : "find the Google account whose refresh token fails (check the token store), consent again for it, then restart the job",
     });
   }
 

@@ -4,7 +4,12 @@ import { lintPaths } from "../lint/lint-paths.js";
 import type { Cdn, ObjectStore } from "../types.js";
 import type { DeployProgress } from "./apply.js";
 import type { CacheRule } from "./cache-control.js";
-import { type DeployResult, type DeployTarget, deploySite } from "./deploy.js";
+import {
+  type DeployResult,
+  type DeploySiteOptions,
+  type DeployTarget,
+  deploySite,
+} from "./deploy.js";
 import { invalidate, invalidationPaths } from "./invalidation.js";
 import { normalizePrefix, releaseIdOf, releasePrefix, writeRecord } from "./releases.js";
 import { readSiteFiles } from "./site-files.js";
@@ -29,6 +34,10 @@ export interface PromoteOptions {
   cacheRules?: readonly CacheRule[] | undefined;
   maxInvalidationPaths?: number | undefined;
   waitForInvalidation?: boolean | undefined;
+  /** How long to wait for production's invalidation (default 15 minutes). */
+  invalidationTimeoutMs?: number | undefined;
+  /** Parallel S3 requests of a production deploy (default 16). */
+  concurrency?: number | undefined;
   commit?: string | undefined;
   now?: (() => Date) | undefined;
   sleep?: ((ms: number) => Promise<void>) | undefined;
@@ -94,7 +103,8 @@ export async function promoteSite(options: PromoteOptions): Promise<PromoteResul
   };
 
   options.onStep?.("deploy", "production");
-  const common = {
+  // Typed, so that a key deploySite does not take fails to compile rather than vanish.
+  const common: Omit<DeploySiteOptions, "mode" | "target" | "store"> = {
     site,
     stage: "production",
     dir,
@@ -102,6 +112,8 @@ export async function promoteSite(options: PromoteOptions): Promise<PromoteResul
     cacheRules: options.cacheRules,
     maxInvalidationPaths: options.maxInvalidationPaths,
     waitForInvalidation: options.waitForInvalidation,
+    invalidationTimeoutMs: options.invalidationTimeoutMs,
+    concurrency: options.concurrency,
     commit: options.commit,
     now: options.now,
     sleep: options.sleep,
@@ -206,6 +218,7 @@ export async function promoteSite(options: PromoteOptions): Promise<PromoteResul
       paths,
       callerReference: `jada-${site}-production-${release}-${Date.now()}`,
       wait: options.waitForInvalidation ?? true,
+      timeoutMs: options.invalidationTimeoutMs,
       sleep: options.sleep,
     });
     invalidation = { id: status.id, status: status.status, paths };

@@ -2,9 +2,11 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Finding, HealthReport } from "@jada/lightsail-health";
 import type { Command } from "commander";
-import type { LoadedConfig } from "../config/load.js";
-import { JadaCliError } from "../errors.js";
-import type { CliIo } from "../io.js";
+import { JadaCliError } from "../../errors.js";
+import { toCliError } from "../../render/errors.js";
+import { renderFindingFix } from "../../render/fixes.js";
+import { renderJson } from "../../render/table.js";
+import type { CommandContext } from "../context.js";
 
 /** Nagios' UNKNOWN: what `jada health` exits with when it cannot look (usage errors included). */
 const UNKNOWN_EXIT = 3;
@@ -17,12 +19,8 @@ interface HealthOptions {
 }
 
 /** Adds `jada health <instance>` and `jada health analyze`. */
-export function registerHealthCommands(
-  program: Command,
-  io: CliIo,
-  getConfig: () => Promise<LoadedConfig>,
-  setExitCode: (code: number) => void,
-): void {
+export function registerHealthCommands(program: Command, context: CommandContext): void {
+  const { io } = context;
   const health = program
     .command("health")
     .summary("health of the agent host: findings and a Nagios verdict")
@@ -60,7 +58,7 @@ Examples:
           },
         );
       }
-      setExitCode(await runHealth(instance, options, io, getConfig));
+      context.exit(await nagios(() => runHealth(instance, options, context)));
     });
 
   health
@@ -87,41 +85,68 @@ Example:
         // `--json` may have been taken by the parent `health`, which has the same option.
         const json = options.json ?? command.optsWithGlobals<{ json?: boolean }>().json;
         let text: string;
+        const path = resolve(io.cwd, options.journal);
         try {
-          text = await readFile(resolve(io.cwd, options.journal), "utf8");
+          text = await readFile(path, "utf8");
         } catch (error) {
           // A check that cannot look is UNKNOWN (3), as Nagios plugins say it.
-          const reason = (error as { code?: string }).code ?? (error as Error).message;
-          throw new JadaCliError("USAGE", `cannot read the journal ${options.journal}: ${reason}`, {
-            exitCode: UNKNOWN_EXIT,
-          });
+          const code = (error as { code?: string }).code;
+          const reason =
+            code === "ENOENT"
+              ? "no such file"
+              : code === "EISDIR"
+                ? "it is a directory"
+                : code === "EACCES"
+                  ? "permission denied"
+                  : (code ?? (error as Error).message);
+          throw new JadaCliError(
+            "USAGE",
+            `cannot read the journal ${path}: ${reason}; export one with: journalctl -u ${options.unit} -o json --since -1d > agent.json`,
+            { exitCode: UNKNOWN_EXIT },
+          );
         }
         // The health library is loaded on use: `jada daemon` never pays for it.
         const { analyzeJournalText, VERDICT_EXIT_CODES } = await import("@jada/lightsail-health");
-        const analysis = analyzeJournalText(text, { unit: options.unit });
+        const analyzed = analyzeJournalText(text, { unit: options.unit });
+        const analysis = {
+          ...analyzed,
+          findings: analyzed.findings.map((finding) => ({
+            ...finding,
+            fix: renderFindingFix(finding),
+          })),
+        };
         if (json) {
-          io.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+          io.stdout.write(renderJson(analysis));
         } else {
           const count = (severity: Finding["severity"]) =>
             analysis.findings.filter((finding) => finding.severity === severity).length;
           const heading = `${analysis.verdict}: ${count("critical")} critical, ${count("warning")} warnings (${analysis.entries} journal entries)`;
           io.stdout.write(describeFindings(heading, analysis.findings, analysis.unobserved));
         }
-        setExitCode(VERDICT_EXIT_CODES[analysis.verdict]);
+        context.exit(VERDICT_EXIT_CODES[analysis.verdict]);
       },
     );
+}
+
+// Every failure of a check is Nagios' UNKNOWN (3): monitoring must never read a usage or
+// credentials error as CRITICAL (2).
+async function nagios(work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toCliError(error, UNKNOWN_EXIT) ?? error;
+  }
 }
 
 async function runHealth(
   instance: string,
   options: HealthOptions,
-  io: CliIo,
-  getConfig: () => Promise<LoadedConfig>,
+  context: CommandContext,
 ): Promise<number> {
-  const loaded = await getConfig();
-  const configured = loaded.config.instances[instance];
+  const services = await context.services();
+  const configured = services.config.instances[instance];
   if (configured === undefined) {
-    const known = Object.keys(loaded.config.instances);
+    const known = Object.keys(services.config.instances);
     const hint =
       known.length > 0
         ? `configured instances are ${known.join(", ")}`
@@ -131,21 +156,12 @@ async function runHealth(
     });
   }
   // The Lightsail SDK is loaded on use, not when the CLI (or the daemon) starts.
-  const [
-    { LightsailClient },
-    { createLightsailApi },
-    { checkHealth, createOpenSshShell, VERDICT_EXIT_CODES },
-  ] = await Promise.all([
-    import("@aws-sdk/client-lightsail"),
-    import("@jada/lightsail-health/aws"),
-    import("@jada/lightsail-health"),
-  ]);
-  const region = configured.region ?? loaded.config.aws.region;
-  // Credentials from the default provider chain; AWS_ENDPOINT_URL_LIGHTSAIL is read by the SDK.
-  const client = new LightsailClient({
-    ...(region ? { region } : {}),
-    maxAttempts: loaded.config.aws.maxAttempts,
-  });
+  const [client, { createLightsailApi }, { checkHealth, createOpenSshShell, VERDICT_EXIT_CODES }] =
+    await Promise.all([
+      services.lightsail(configured.region),
+      import("@jada/lightsail-health/aws"),
+      import("@jada/lightsail-health"),
+    ]);
   const api = createLightsailApi(client);
   const shell = createOpenSshShell({
     getAccess: () => api.getAccessDetails(instance),
@@ -162,7 +178,12 @@ async function runHealth(
     logs,
     thresholds: configured.thresholds,
   });
-  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : describeReport(report));
+  // Fixes that are another jada command's job, in jada's words.
+  const shown = {
+    ...report,
+    findings: report.findings.map((finding) => ({ ...finding, fix: renderFindingFix(finding) })),
+  };
+  context.io.stdout.write(options.json ? renderJson(shown) : describeReport(shown));
   return VERDICT_EXIT_CODES[report.verdict];
 }
 

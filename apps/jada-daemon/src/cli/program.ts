@@ -1,22 +1,34 @@
 import { Command, CommanderError } from "commander";
-import { registerAgentCommands } from "./commands/agent.js";
+import { DEFAULT_CONFIG_FILE } from "../config/load.js";
+import type { CliIo } from "../io.js";
+import { toCliError } from "../render/errors.js";
+import { VERSION } from "../version.js";
+import { registerDaemonCommand } from "./commands/daemon.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerGoogleCommands } from "./commands/google.js";
 import { registerHealthCommands } from "./commands/health.js";
 import { registerLintCommand } from "./commands/lint.js";
-import { DEFAULT_CONFIG_FILE, type LoadedConfig, loadConfig } from "./config/load.js";
-import { JadaCliError } from "./errors.js";
-import type { CliIo } from "./io.js";
-import { VERSION } from "./version.js";
+import { registerTaskCommands } from "./commands/tasks.js";
+import { createCommandContext, type RegisterCommands } from "./context.js";
 
 // Exit code for a bug in jada itself (sysexits' EX_SOFTWARE), distinct from findings (1) and
 // usage errors (2).
 const EXIT_INTERNAL = 70;
 
+/** Every command group, in the order `jada --help` lists them. */
+const COMMAND_GROUPS: readonly RegisterCommands[] = [
+  registerLintCommand,
+  registerDeployCommands,
+  registerGoogleCommands,
+  registerHealthCommands,
+  registerDaemonCommand,
+  registerTaskCommands,
+];
+
 /**
  * Runs the `jada` CLI with `argv` (the arguments after the program name) and returns the exit
- * code. Errors meant for users are printed as one clear message; only a bug prints a stack,
- * and only with `JADA_DEBUG=1`.
+ * code. Errors meant for users are printed as one clear message (and the fix on its own line);
+ * only a bug prints a stack, and only with `JADA_DEBUG=1`.
  *
  * @example
  * ```ts
@@ -38,9 +50,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       // Help and version "errors" are successes; every other one is a usage error.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof JadaCliError) {
-      io.stderr.write(`jada: ${error.message}\n`);
-      return error.exitCode;
+    const cliError = toCliError(error);
+    if (cliError !== undefined) {
+      io.stderr.write(`jada: ${cliError.message}\n`);
+      return cliError.exitCode;
     }
     const detail = io.env["JADA_DEBUG"]
       ? `\n${(error as Error)?.stack ?? String(error)}`
@@ -79,21 +92,8 @@ Exit codes: 0 success, 1 findings or a failed check, 2 usage or configuration er
 Run 'jada <command> --help' for a command's options.`,
   );
 
-  let config: Promise<LoadedConfig> | undefined;
-  const getConfig = (): Promise<LoadedConfig> => {
-    config ??= loadConfig({
-      flag: program.opts<{ config?: string }>().config,
-      env: io.env,
-      cwd: io.cwd,
-    });
-    return config;
-  };
-
-  registerLintCommand(program, io, getConfig, setExitCode);
-  registerDeployCommands(program, io, getConfig, setExitCode);
-  registerGoogleCommands(program, io, getConfig, setExitCode);
-  registerHealthCommands(program, io, getConfig, setExitCode);
-  registerAgentCommands(program, io, getConfig, setExitCode);
+  const context = createCommandContext(program, io, setExitCode);
+  for (const register of COMMAND_GROUPS) register(program, context);
   // Subcommands share the program's output and error handling.
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program).slice(1)) {

@@ -1,11 +1,11 @@
 import type { LintRunResult } from "@jada/static-deploy";
 import { LINT_FORMATS, LINT_RULES, type LintFormat } from "@jada/static-deploy/rules";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { LoadedConfig } from "../config/load.js";
-import type { JadaConfig } from "../config/schema.js";
-import { JadaCliError } from "../errors.js";
-import { type CliIo, useColor } from "../io.js";
-import { VERSION } from "../version.js";
+import type { JadaConfig } from "../../config/schema.js";
+import { JadaCliError } from "../../errors.js";
+import { type CliIo, useColor } from "../../io.js";
+import { VERSION } from "../../version.js";
+import type { CommandContext } from "../context.js";
 
 interface LintOptions {
   format?: LintFormat;
@@ -22,12 +22,7 @@ interface LintOptions {
 export const LINT_EXIT = { ok: 0, findings: 1, usage: 2 } as const;
 
 /** Adds `jada lint` to the program. */
-export function registerLintCommand(
-  program: Command,
-  io: CliIo,
-  getConfig: () => Promise<LoadedConfig>,
-  setExitCode: (code: number) => void,
-): void {
+export function registerLintCommand(program: Command, context: CommandContext): void {
   const rules = LINT_RULES.map(
     (rule) => `  ${rule.id.padEnd(28)} ${rule.severity.padEnd(8)} ${rule.summary}`,
   ).join("\n");
@@ -35,9 +30,9 @@ export function registerLintCommand(
     .command("lint")
     .summary("find unrendered template braces and broken inline scripts in HTML")
     .description(
-      "Check HTML files for template syntax that was never rendered ({{ … }}) and for inline" +
-        "scripts and JSON blocks that do not parse. Directories are searched recursively" +
-        "(node_modules and .git are skipped).",
+      "Check HTML files for template syntax that was never rendered ({{ … }}) and for inline " +
+        "scripts and JSON blocks that do not parse. Directories are searched recursively " +
+        "(node_modules and .git are skipped); paths that hold no file to lint are an error.",
     )
     .argument("<paths...>", "files and directories to lint")
     .addOption(new Option("--format <format>", "output format").choices(LINT_FORMATS))
@@ -65,7 +60,7 @@ Rules:
 ${rules}
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings over that,
-2 usage or I/O errors.
+2 usage or I/O errors, or no file to lint (a wrong path must not pass a deploy gate).
 
 Examples:
   jada lint site/                          lint every .html/.htm under site/
@@ -74,7 +69,7 @@ Examples:
   jada lint --scope '#booking-widget' --fix site/index.html`,
     )
     .action(async (paths: string[], options: LintOptions) => {
-      setExitCode(await runLint(paths, options, io, (await getConfig()).config));
+      context.exit(await runLint(paths, options, context.io, (await context.config()).config));
     });
 }
 
@@ -112,15 +107,16 @@ async function runLint(
       cwd: io.cwd,
       onFile: progress.update,
     });
-  } catch (error) {
+  } finally {
     progress.clear();
-    // By name, as isStaticDeployError does, without loading the library up front.
-    if (error instanceof Error && error.name === "StaticDeployError") {
-      throw new JadaCliError("USAGE", error.message, { cause: error });
-    }
-    throw error;
   }
-  progress.clear();
+  if (result.files === 0 && result.skipped.length === 0) {
+    const extensions = (options.ext ?? config.lint.extensions).join(", ");
+    throw new JadaCliError(
+      "USAGE",
+      `no files to lint in ${paths.join(" ")} (looked for ${extensions}): check the path, or pass --ext`,
+    );
+  }
 
   if (options.quiet) {
     result = {

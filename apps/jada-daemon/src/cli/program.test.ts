@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OutputStream } from "./io.js";
+import type { OutputStream } from "../io.js";
 import { main } from "./program.js";
 
 class Capture implements OutputStream {

@@ -1,18 +1,10 @@
 import type { QuotaStatus, SessionRecord, Task, TaskStatus, TaskStore } from "@jada/orchestrator";
-import { OrchestratorError } from "@jada/orchestrator";
 import type { Command } from "commander";
-import { API_KEY_FIXES } from "../compose/agent-model.js";
-import {
-  databaseUrl,
-  type OpenedTaskStore,
-  openTaskStore,
-  postgresWhere,
-} from "../compose/task-store.js";
-import type { LoadedConfig } from "../config/load.js";
-import { JadaCliError } from "../errors.js";
-import type { CliIo } from "../io.js";
-
-type GetConfig = () => Promise<LoadedConfig>;
+import { API_KEY_FIXES } from "../../compose/agent-model.js";
+import { databaseUrl, type OpenedTaskStore, postgresWhere } from "../../compose/task-store.js";
+import { JadaCliError } from "../../errors.js";
+import { renderJson, renderTable } from "../../render/table.js";
+import type { CommandContext } from "../context.js";
 
 const STATUSES: readonly TaskStatus[] = [
   "pending",
@@ -23,34 +15,20 @@ const STATUSES: readonly TaskStatus[] = [
   "cancelled",
 ];
 
-async function openStore(
-  command: Command,
-  io: CliIo,
-  getConfig: GetConfig,
-): Promise<OpenedTaskStore & { config: LoadedConfig["config"] }> {
-  const { config } = await getConfig();
-  const opened = await openTaskStore({
-    config,
-    env: io.env,
-    cwd: io.cwd,
-    dataDirFlag: command.optsWithGlobals<{ dataDir?: string }>().dataDir,
-  });
-  return { ...opened, config };
+// The store of the command's data directory (`--data-dir` on the command or its parent).
+async function openStore(command: Command, context: CommandContext): Promise<OpenedTaskStore> {
+  const services = await context.services();
+  return services.openTaskStore(command.optsWithGlobals<{ dataDir?: string }>().dataDir);
 }
 
 async function withStore<T>(
   command: Command,
-  io: CliIo,
-  getConfig: GetConfig,
+  context: CommandContext,
   work: (store: TaskStore) => Promise<T>,
 ): Promise<T> {
-  const { store } = await openStore(command, io, getConfig);
+  const { store } = await openStore(command, context);
   try {
     return await work(store);
-  } catch (error) {
-    if (error instanceof OrchestratorError)
-      throw new JadaCliError("USAGE", error.message, { cause: error });
-    throw error;
   } finally {
     await store.close();
   }
@@ -71,42 +49,9 @@ async function resolveId(store: TaskStore, id: string): Promise<string> {
   );
 }
 
-/** Adds `jada daemon`, `jada task …` and `jada quota`. */
-export function registerAgentCommands(
-  program: Command,
-  io: CliIo,
-  getConfig: GetConfig,
-  setExitCode: (code: number) => void,
-): void {
-  program
-    .command("daemon")
-    .summary("run the agent: claim queued tasks and run their sessions, within the daily quota")
-    .option("--once", "run what is runnable now, then exit (for cron and tests)")
-    .option(
-      "--data-dir <dir>",
-      "where the task database lives (default: $JADA_DATA_DIR, else ./.jada/)",
-    )
-    .addHelpText(
-      "after",
-      `
-Logs are JSON lines on stdout (for journald). The API key comes from ANTHROPIC_API_KEY_FILE (a
-file holding it, read again on SIGHUP) or ANTHROPIC_API_KEY. Without one the daemon starts,
-says that sessions are paused, and keeps tasks queued. When the API refuses the key, every
-session pauses (one error line with the fix), one session is tried again every
-agent.pausedProbeSeconds (default 600), and SIGHUP tries at once. A failed call never makes the
-task due at once: it waits for the API's retry-after, else 30 s doubling up to 30 min.
-SIGTERM or SIGINT: the current model call finishes, the session ends with a checkpoint, the
-lease is released, exit 0.
-
-Exit codes: 0, or 1 when a --once pass had failed sessions or the key was refused; 2 usage,
-configuration or store errors.`,
-    )
-    .action(async (options: { once?: boolean }, command: Command) => {
-      const { store, config, where } = await openStore(command, io, getConfig);
-      const { runDaemon } = await import("../daemon/run-daemon.js");
-      setExitCode(await runDaemon({ config, io, store, where, once: options.once === true }));
-    });
-
+/** Adds `jada task …`, `jada quota` and `jada migrate`. */
+export function registerTaskCommands(program: Command, context: CommandContext): void {
+  const { io } = context;
   const task = program
     .command("task")
     .summary("add, list, show, retry and cancel the agent's tasks")
@@ -116,6 +61,11 @@ configuration or store errors.`,
     );
   task
     .command("add")
+    .summary("queue a task for the agent")
+    .description(
+      "Queue a task: the agent works on it in its next session, highest priority first. The " +
+        "prompt is what the agent is told (the title when left out).",
+    )
     .argument("<title>", "what to do, in a line")
     .option("--prompt <text>", "the full instructions (default: the title)")
     .option("--priority <n>", "higher runs first (default 0)", (value) => {
@@ -135,19 +85,16 @@ configuration or store errors.`,
             "USAGE",
             "--prompt cannot be empty (leave it out to use the title)",
           );
-        const added = await withStore(command, io, getConfig, (store) =>
+        const added = await withStore(command, context, (store) =>
           store.add({ title, prompt: options.prompt, priority: options.priority }),
         );
-        io.stdout.write(
-          options.json
-            ? `${JSON.stringify(added, null, 2)}\n`
-            : `added ${added.id} (${added.title})\n`,
-        );
-        setExitCode(0);
+        io.stdout.write(options.json ? renderJson(added) : `added ${added.id} (${added.title})\n`);
+        context.exit(0);
       },
     );
   task
     .command("list")
+    .summary("the tasks, oldest first, with their status and sessions used")
     .option("--status <status>", `only tasks in this status (${STATUSES.join(", ")})`)
     .option("--json", "print as JSON")
     .action(async (options: { status?: string; json?: boolean }, command: Command) => {
@@ -157,26 +104,25 @@ configuration or store errors.`,
           `unknown status "${options.status}": use ${STATUSES.join(", ")}`,
         );
       }
-      const tasks = await withStore(command, io, getConfig, (store) =>
+      const tasks = await withStore(command, context, (store) =>
         store.list({ status: options.status as TaskStatus | undefined }),
       );
-      io.stdout.write(options.json ? `${JSON.stringify(tasks, null, 2)}\n` : taskTable(tasks));
-      setExitCode(0);
+      io.stdout.write(options.json ? renderJson(tasks) : taskTable(tasks));
+      context.exit(0);
     });
   task
     .command("show")
+    .summary("one task: its sessions, checkpoint, result, and why it was requeued")
     .argument("<id>", "task id")
     .option("--json", "print as JSON")
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
-      const { found, sessions } = await withStore(command, io, getConfig, async (store) => {
+      const { found, sessions } = await withStore(command, context, async (store) => {
         const full = await resolveId(store, id);
         return { found: await store.get(full), sessions: await store.sessions(full) };
       });
       if (found === undefined) throw new JadaCliError("USAGE", `no task ${id}`);
       if (options.json)
-        io.stdout.write(
-          `${JSON.stringify({ ...found, requeues: requeues(sessions), sessions }, null, 2)}\n`,
-        );
+        io.stdout.write(renderJson({ ...found, requeues: requeues(sessions), sessions }));
       else {
         const lines = [
           `${found.title}  [${found.status}]  ${found.id}`,
@@ -192,7 +138,7 @@ configuration or store errors.`,
         ];
         io.stdout.write(`${lines.join("\n")}\n`);
       }
-      setExitCode(0);
+      context.exit(0);
     });
   for (const [name, summary] of [
     ["retry", "put a failed, cancelled or needs-you task back in the queue"],
@@ -203,12 +149,12 @@ configuration or store errors.`,
       .summary(summary)
       .argument("<id>", "task id")
       .action(async (id: string, _options: unknown, command: Command) => {
-        const changed = await withStore(command, io, getConfig, async (store) => {
+        const changed = await withStore(command, context, async (store) => {
           const full = await resolveId(store, id);
           return name === "retry" ? store.retry(full) : store.cancel(full);
         });
         io.stdout.write(`${changed.id} is ${changed.status}\n`);
-        setExitCode(0);
+        context.exit(0);
       });
   }
 
@@ -228,7 +174,7 @@ advisory lock so that daemons starting at the same time never apply a migration 
 the SQLite file in the data directory. Daemons also migrate when they start.`,
     )
     .action(async (options: { json?: boolean }, command: Command) => {
-      const { config } = await getConfig();
+      const { config } = await context.services();
       const url = databaseUrl({ config, env: io.env });
       let applied: number[] = [];
       let where: string;
@@ -243,7 +189,7 @@ the SQLite file in the data directory. Daemons also migrate when they start.`,
         where = postgresWhere(url, config.database.schema);
       } else {
         // SQLite migrates when the file is opened.
-        const opened = await openStore(command, io, getConfig);
+        const opened = await openStore(command, context);
         await opened.store.close();
         where = opened.where;
       }
@@ -252,7 +198,7 @@ the SQLite file in the data directory. Daemons also migrate when they start.`,
           ? `${JSON.stringify({ store: where, applied })}\n`
           : `${where}: ${applied.length === 0 ? "up to date" : `applied migration${applied.length === 1 ? "" : "s"} ${applied.join(", ")}`}\n`,
       );
-      setExitCode(0);
+      context.exit(0);
     });
 
   program
@@ -264,16 +210,16 @@ the SQLite file in the data directory. Daemons also migrate when they start.`,
     )
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const { quota, paused } = await withStore(command, io, getConfig, async (store) => ({
+      const { quota, paused } = await withStore(command, context, async (store) => ({
         quota: await store.quota(),
         paused: refusedKey((await store.recentSessions(1))[0]),
       }));
       io.stdout.write(
         options.json
-          ? `${JSON.stringify({ ...quota, ...(paused ? { paused } : {}) }, null, 2)}\n`
+          ? renderJson({ ...quota, ...(paused ? { paused } : {}) })
           : quotaLines(quota, paused),
       );
-      setExitCode(0);
+      context.exit(0);
     });
 }
 
@@ -323,23 +269,14 @@ function quotaLines(quota: QuotaStatus, paused: ReturnType<typeof refusedKey>): 
 
 function taskTable(tasks: Task[]): string {
   if (tasks.length === 0) return "no tasks\n";
-  const rows = tasks.map((task) => [
-    task.id.slice(0, 8),
-    task.status,
-    String(task.priority),
-    `${task.attempts}/${task.maxAttempts}`,
-    task.title,
-  ]);
-  const header = ["ID", "STATUS", "PRIO", "SESSIONS", "TITLE"];
-  const widths = header.map((_, column) =>
-    Math.max(...[header, ...rows].map((row) => (row[column] ?? "").length)),
+  return renderTable(
+    ["ID", "STATUS", "PRIO", "SESSIONS", "TITLE"],
+    tasks.map((task) => [
+      task.id.slice(0, 8),
+      task.status,
+      String(task.priority),
+      `${task.attempts}/${task.maxAttempts}`,
+      task.title,
+    ]),
   );
-  return `${[header, ...rows]
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n")}\n`;
 }

@@ -1,28 +1,23 @@
 import { spawn } from "node:child_process";
-import { dirname, resolve } from "node:path";
-import type { ClientConfig, GoogleTokenError, TokenHealth } from "@jada/google-token";
+import { resolve } from "node:path";
+import type { ClientConfig, TokenHealth } from "@jada/google-token";
 import type { Command } from "commander";
-import type { LoadedConfig } from "../config/load.js";
-import { JadaCliError } from "../errors.js";
-import type { CliIo } from "../io.js";
-
-type GetConfig = () => Promise<LoadedConfig>;
+import { JadaCliError } from "../../errors.js";
+import type { CliIo } from "../../io.js";
+import { renderTokenFix } from "../../render/fixes.js";
+import { formatTime, renderJson, renderTable } from "../../render/table.js";
+import type { CommandContext } from "../context.js";
 
 /** Exit codes of `jada tokens check`. */
 export const TOKENS_EXIT = { ok: 0, warning: 1, broken: 2 } as const;
 
 /** Adds `jada auth google`, `jada tokens check` and `jada tokens list`. */
-export function registerGoogleCommands(
-  program: Command,
-  io: CliIo,
-  getConfig: GetConfig,
-  setExitCode: (code: number) => void,
-): void {
+export function registerGoogleCommands(program: Command, context: CommandContext): void {
   const auth = program.command("auth").summary("authorize jada to use an account");
   auth
     .command("google")
     .summary("consent (again) for a Google account, through a loopback redirect with PKCE")
-    .requiredOption("--account <email>", "the Google account that must consent")
+    .requiredOption("--account <email>", "the Google account that must consent (required)")
     .option("--scopes <list>", "scopes, comma-separated (default: google.scopes of the config)")
     .option(
       "--client-file <path>",
@@ -48,7 +43,7 @@ Example:
         browser: boolean;
         timeout: string;
       }) => {
-        setExitCode(await runAuth(options, io, getConfig));
+        context.exit(await runAuth(options, context));
       },
     );
 
@@ -69,51 +64,24 @@ Exit codes: 0 every account ok, 1 a warning (expiring, or Google could not be as
 command that fixes it.`,
     )
     .action(async (options: { account?: string; refresh: boolean; json?: boolean }) => {
-      setExitCode(await runCheck(options, io, getConfig));
+      context.exit(await runCheck(options, context));
     });
   tokens
     .command("list")
     .summary("the stored accounts, secrets masked")
+    .description(
+      "List the accounts in the token store (google.store): client, scopes, the refresh token " +
+        "masked and its age, the last good refresh and the last error. Nothing is refreshed.",
+    )
     .option("--json", "print as JSON")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 listed (also when the store is empty), 2 the store is unreadable or insecure.`,
+    )
     .action(async (options: { json?: boolean }) => {
-      setExitCode(await runList(options, io, getConfig));
+      context.exit(await runList(options, context));
     });
-}
-
-async function googleContext(getConfig: GetConfig, cwd: string) {
-  const loaded = await getConfig();
-  const base = loaded.path === undefined ? cwd : dirname(loaded.path);
-  const google = loaded.config.google;
-  // google-auth-library is loaded on use, not when the CLI (or the daemon) starts.
-  const lib = await import("@jada/google-token");
-  const store = new lib.TokenStore(resolve(base, google.store));
-  const endpoints = google.oauth;
-  return {
-    google,
-    base,
-    store,
-    endpoints,
-    manager: lib.createTokenManager({ store, endpoints }),
-    lib,
-  };
-}
-
-/** Library errors are user errors here: one line, exit 2. */
-async function guard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    // By name and code, as isGoogleTokenError does, without loading the library here.
-    if (error instanceof Error && error.name === "GoogleTokenError") {
-      const tokenError = error as GoogleTokenError;
-      const fix =
-        tokenError.fix && !tokenError.message.includes(tokenError.fix)
-          ? `\nfix: ${tokenError.fix}`
-          : "";
-      throw new JadaCliError("USAGE", `${tokenError.message}${fix}`, { cause: error });
-    }
-    throw error;
-  }
 }
 
 async function runAuth(
@@ -124,16 +92,19 @@ async function runAuth(
     browser: boolean;
     timeout: string;
   },
-  io: CliIo,
-  getConfig: GetConfig,
+  context: CommandContext,
 ): Promise<number> {
-  const { google, base, store, endpoints, lib } = await googleContext(getConfig, io.cwd);
+  const { io } = context;
+  const services = await context.services();
+  const { config: google, store, lib } = await services.google();
+  const base = services.base;
+  const endpoints = google.oauth;
   if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(options.account))
     throw new JadaCliError("USAGE", `--account must be an email address, not "${options.account}"`);
   const timeoutSeconds = Number(options.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new JadaCliError("USAGE", "--timeout must be a number of seconds");
-  const existing = await guard(() => store.read()).then((data) => data.accounts[options.account]);
+  const existing = (await store.read()).accounts[options.account];
   let client: ClientConfig;
   if (options.clientFile)
     client = {
@@ -158,21 +129,19 @@ async function runAuth(
         .map((scope) => scope.trim())
         .filter(Boolean)
     : google.scopes;
-  const result = await guard(() =>
-    lib.authorize({
-      account: options.account,
-      scopes,
-      client,
-      target: store,
-      endpoints,
-      timeoutMs: timeoutSeconds * 1000,
-      show: (url) =>
-        io.stderr.write(
-          `Open this URL in a browser signed in as ${options.account}:\n\n  ${url}\n\nWaiting for the consent (${timeoutSeconds} s)...\n`,
-        ),
-      openBrowser: options.browser ? (url) => openBrowser(url, io.env) : undefined,
-    }),
-  );
+  const result = await lib.authorize({
+    account: options.account,
+    scopes,
+    client,
+    target: store,
+    endpoints,
+    timeoutMs: timeoutSeconds * 1000,
+    show: (url) =>
+      io.stderr.write(
+        `Open this URL in a browser signed in as ${options.account}:\n\n  ${url}\n\nWaiting for the consent (${timeoutSeconds} s)...\n`,
+      ),
+    openBrowser: options.browser ? (url) => openBrowser(url, io.env) : undefined,
+  });
   io.stdout.write(
     `authorized ${result.account} (${result.scopes.length} scopes); tokens saved to ${store.path}\n`,
   );
@@ -181,16 +150,19 @@ async function runAuth(
 
 async function runCheck(
   options: { account?: string; refresh: boolean; json?: boolean },
-  io: CliIo,
-  getConfig: GetConfig,
+  context: CommandContext,
 ): Promise<number> {
-  const { manager, store } = await googleContext(getConfig, io.cwd);
-  const results = await guard(async () =>
-    options.account
-      ? [await manager.check(options.account, { refresh: options.refresh })]
-      : await manager.checkAll({ refresh: options.refresh }),
-  );
-  if (options.json) io.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  const { io } = context;
+  const { manager, store } = await (await context.services()).google();
+  const checked = options.account
+    ? [await manager.check(options.account, { refresh: options.refresh })]
+    : await manager.checkAll({ refresh: options.refresh });
+  // The fix in jada's words: the command that fixes it.
+  const results = checked.map((health) => ({
+    ...health,
+    fix: health.remedy ? renderTokenFix(health.remedy) : null,
+  }));
+  if (options.json) io.stdout.write(renderJson(results));
   else if (results.length === 0)
     io.stdout.write(
       `no Google accounts in ${store.path}; add one with: jada auth google --account EMAIL\n`,
@@ -203,22 +175,17 @@ async function runCheck(
 }
 
 function healthTable(results: TokenHealth[]): string {
-  const header = ["ACCOUNT", "STATUS", "TOKEN AGE", "LAST REFRESH"];
-  const rows = results.map((health) => [
-    health.account,
-    health.status,
-    `${health.refreshTokenAgeDays} d`,
-    health.lastRefreshOk?.replace("T", " ").replace(/\.\d+Z$/, "Z") ?? "never",
-  ]);
-  const widths = header.map((_, column) =>
-    Math.max(...[header, ...rows].map((row) => (row[column] ?? "").length)),
-  );
-  const lines = [header, ...rows].map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join("  ")
-      .trimEnd(),
-  );
+  const lines = [
+    renderTable(
+      ["ACCOUNT", "STATUS", "TOKEN AGE", "LAST REFRESH"],
+      results.map((health) => [
+        health.account,
+        health.status,
+        `${health.refreshTokenAgeDays} d`,
+        health.lastRefreshOk ? formatTime(health.lastRefreshOk) : "never",
+      ]),
+    ).trimEnd(),
+  ];
   for (const health of results) {
     if (health.status === "ok" && health.warnings.length === 0) continue;
     lines.push("", `${health.account}: ${health.status}`);
@@ -229,15 +196,12 @@ function healthTable(results: TokenHealth[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function runList(
-  options: { json?: boolean },
-  io: CliIo,
-  getConfig: GetConfig,
-): Promise<number> {
-  const { store } = await googleContext(getConfig, io.cwd);
-  const accounts = await guard(() => store.describe());
+async function runList(options: { json?: boolean }, context: CommandContext): Promise<number> {
+  const { io } = context;
+  const { store } = await (await context.services()).google();
+  const accounts = await store.describe();
   if (options.json) {
-    io.stdout.write(`${JSON.stringify(accounts, null, 2)}\n`);
+    io.stdout.write(renderJson(accounts));
     return 0;
   }
   if (accounts.length === 0) {
