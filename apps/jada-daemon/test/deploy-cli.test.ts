@@ -168,7 +168,17 @@ describe.skipIf(endpoint === undefined)("jada deploy against moto", () => {
           AWS_ENDPOINT_URL_S3: endpoint as string,
           AWS_ENDPOINT_URL_CLOUDFRONT: endpoint as string,
         },
-        "no AWS credentials",
+        "no AWS credentials found\nfix: set AWS_PROFILE",
+      ],
+      [
+        ["releases", "sailjada"],
+        {
+          AWS_ENDPOINT_URL_S3: endpoint as string,
+          AWS_ENDPOINT_URL_CLOUDFRONT: endpoint as string,
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        },
+        'jada: no AWS region set\nfix: set aws.region in jada.config.json (for example "us-west-2"), or AWS_REGION\n',
       ],
     ];
     for (const [args, env, message] of cases) {

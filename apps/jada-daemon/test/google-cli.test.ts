@@ -1,35 +1,18 @@
-// `jada auth google` and `jada tokens` as a user runs them (the built binary, a subprocess),
-// against the loopback Google of @jada/google-token/testing.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
+// `jada auth google` and `jada tokens` as a user runs them (in process, through main), against
+// the loopback Google of @jada/google-token/testing.
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runJada } from "./run-jada.js";
 
-const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const CLIENT_SECRET = "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est";
 let root: string;
 let google: GoogleFake;
 
-/** Runs jada without blocking this process (the fake Google lives here). */
-async function jada(args: string[], onStderr?: (text: string) => void) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: root,
-    env: { PATH: process.env["PATH"] ?? "" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-    onStderr?.(stderr);
-  });
-  const [code] = await once(child, "exit");
-  return { code, stdout, stderr };
-}
+const jada = (args: string[], onStderr?: (text: string) => void) =>
+  runJada(args, { cwd: root, ...(onStderr ? { onStderr } : {}) });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "jada-google-cli-"));

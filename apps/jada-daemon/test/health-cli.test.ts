@@ -124,6 +124,19 @@ describe("jada health <instance> over real OpenSSH", () => {
           unobserved: [],
         });
 
+        // No credentials: one line with the fix, UNKNOWN (no instance metadata lookup: disabled).
+        const bare = spawn(process.execPath, [bin, "health", "jada-orchestrator"], {
+          cwd: dir,
+          env: { PATH: env.PATH, AWS_EC2_METADATA_DISABLED: "true", HOME: dir },
+        });
+        let bareErr = "";
+        bare.stderr.on("data", (chunk) => (bareErr += chunk));
+        const [bareCode] = await once(bare, "exit");
+        expect(bareCode).toBe(3);
+        expect(bareErr).toBe(
+          "jada: no AWS credentials found\nfix: set AWS_PROFILE (see aws configure), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; on an instance, attach a role\n",
+        );
+
         const unknown = await run(["health", "nope"]);
         expect(unknown.code).toBe(3);
         expect(unknown.stderr).toContain(

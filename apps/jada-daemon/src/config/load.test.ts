@@ -69,9 +69,38 @@ describe("loadConfig", () => {
     const error = await loadConfig({ env: {}, cwd: dir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JadaCliError);
     expect((error as JadaCliError).code).toBe("CONFIG_INVALID");
-    expect((error as JadaCliError).message).toMatch(
-      new RegExp(`^${path}: not valid JSON: .*line 2`),
-    );
+    expect((error as JadaCliError).message).toBe(`${path}: not valid JSON at line 2, column 31`);
+  });
+
+  it("accepts a byte order mark, and never echoes the file's bytes", async () => {
+    const bom = join(dir, "bom.json");
+    await writeFile(bom, `\ufeff${JSON.stringify({ agent: { dailySessions: 3 } })}`);
+    const loaded = await loadConfig({ flag: bom, env: {}, cwd: dir });
+    expect(loaded.config.agent.dailySessions).toBe(3);
+
+    const binary = join(dir, "binary.json");
+    await writeFile(binary, Buffer.from([0x7b, 0x00, 0xff, 0xfe, 0x1b, 0x5b, 0x32, 0x4a]));
+    await expect(loadConfig({ flag: binary, env: {}, cwd: dir })).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: `${binary}: not a text file (a NUL byte at offset 1): a config is a JSON file in UTF-8`,
+    });
+    const latin1 = join(dir, "latin1.json");
+    await writeFile(latin1, Buffer.from('{"a": "caf\xe9"}', "latin1"));
+    await expect(loadConfig({ flag: latin1, env: {}, cwd: dir })).rejects.toMatchObject({
+      message: expect.stringContaining("not a text file (invalid UTF-8)"),
+    });
+    // A secret in a broken file stays out of the message.
+    const secret = join(dir, "secret.json");
+    await writeFile(secret, '{"webhook": sk-live-123}');
+    const error = (await loadConfig({ flag: secret, env: {}, cwd: dir }).catch(
+      (e: unknown) => e,
+    )) as JadaCliError;
+    expect(error.message).toBe(`${secret}: not valid JSON`);
+    const empty = join(dir, "empty.json");
+    await writeFile(empty, "\n");
+    await expect(loadConfig({ flag: empty, env: {}, cwd: dir })).rejects.toMatchObject({
+      message: `${empty}: empty file: write {} for every default`,
+    });
   });
 
   it("names the file and every offending key", async () => {

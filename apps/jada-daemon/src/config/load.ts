@@ -44,9 +44,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
         : [undefined, "default file"];
   const path = resolve(options.cwd, given ?? DEFAULT_CONFIG_FILE);
 
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === "ENOENT" && given === undefined) {
@@ -61,24 +61,49 @@ export async function loadConfig(options: LoadConfigOptions): Promise<LoadedConf
     }
     throw new JadaCliError(
       "CONFIG_UNREADABLE",
-      `cannot read config file ${path}: ${code ?? String(error)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new JadaCliError(
-      "CONFIG_INVALID",
-      `${path}: not valid JSON: ${(error as Error).message}`,
+      code === "EISDIR"
+        ? `cannot read config file ${path}: it is a directory (name the JSON file in it)`
+        : `cannot read config file ${path}: ${code ?? String(error)}`,
       { cause: error },
     );
   }
-  return { config: parseConfig(json, path), path, source };
+  return { config: parseConfig(parseJsonText(bytes, path), path), path, source };
+}
+
+/**
+ * The JSON of a config file's bytes: UTF-8 with or without a byte order mark (editors on
+ * Windows write one). Errors say where, never what: the file may hold secrets, and a binary
+ * file would put raw bytes on the terminal.
+ *
+ * @throws {JadaCliError} `CONFIG_INVALID`
+ */
+export function parseJsonText(bytes: Uint8Array, path: string): unknown {
+  const nul = bytes.indexOf(0);
+  let text: string;
+  try {
+    if (nul !== -1) throw new Error("NUL");
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new JadaCliError(
+      "CONFIG_INVALID",
+      `${path}: not a text file (${nul !== -1 ? `a NUL byte at offset ${nul}` : "invalid UTF-8"}): a config is a JSON file in UTF-8`,
+      { cause: error },
+    );
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === "")
+    throw new JadaCliError("CONFIG_INVALID", `${path}: empty file: write {} for every default`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const where = /\(line (\d+) column (\d+)\)/.exec((error as Error).message);
+    const at = where
+      ? ` at line ${where[1]}, column ${where[2]}`
+      : /end of JSON input/.test((error as Error).message)
+        ? " (it ends too early)"
+        : "";
+    throw new JadaCliError("CONFIG_INVALID", `${path}: not valid JSON${at}`, { cause: error });
+  }
 }
 
 /**

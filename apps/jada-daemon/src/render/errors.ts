@@ -49,12 +49,15 @@ export function toCliError(error: unknown, overrideExit?: number): JadaCliError 
       ? error
       : new JadaCliError(error.code, error.message, { cause: error.cause, exitCode: overrideExit });
   if (!(error instanceof Error)) return undefined;
-  for (const setup of AWS_SETUP) {
-    if (setup.test(error))
+  // A library may wrap the SDK's error ("listing s3://… failed"): its cause says what to fix.
+  for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    const setup = AWS_SETUP.find((candidate) => candidate.test(cause as Error));
+    if (setup)
       return new JadaCliError("USAGE", `${setup.message()}\nfix: ${setup.fix}`, {
         cause: error,
         exitCode: overrideExit ?? 2,
       });
+    cause = cause.cause;
   }
   const rule = ERROR_RULES.find((candidate) => candidate.name === error.name);
   if (rule === undefined) return undefined;

@@ -1,6 +1,6 @@
 import type { Dirent } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { StaticDeployError } from "../errors.js";
 import { describeIoError } from "../io-error.js";
 import type { SkippedFile } from "../types.js";
@@ -21,7 +21,8 @@ export interface CollectedFiles {
  * Expands files and directories into the list of files to lint, sorted and without
  * duplicates. A file named explicitly is linted whatever its extension; inside directories
  * only `extensions` are, recursively, skipping `node_modules` and `.git`. Symbolic links are
- * followed, once (a link back up the tree is not a loop).
+ * followed, once (a link back up the tree is not a loop). Relative paths are taken from `cwd`,
+ * and the files are listed in the form the paths were given in.
  *
  * @throws {StaticDeployError} `PATH_NOT_FOUND` for a path that does not exist, and
  *   `READ_FAILED` for a path that cannot be examined.
@@ -29,19 +30,22 @@ export interface CollectedFiles {
 export async function collectFiles(
   paths: readonly string[],
   extensions: readonly string[] = DEFAULT_EXTENSIONS,
+  cwd: string = process.cwd(),
 ): Promise<CollectedFiles> {
+  // Relative paths are relative to `cwd`; the files keep the form they were named in.
+  const at = (path: string) => resolve(cwd, path);
   const wanted = new Set(extensions.map((ext) => `.${ext.replace(/^\./, "").toLowerCase()}`));
   const files = new Set<string>();
   const skipped: SkippedFile[] = [];
   const visited = new Set<string>();
 
   const walk = async (directory: string): Promise<void> => {
-    const real = await realpath(directory);
+    const real = await realpath(at(directory));
     if (visited.has(real)) return;
     visited.add(real);
     let entries: Dirent[];
     try {
-      entries = await readdir(directory, { withFileTypes: true });
+      entries = await readdir(at(directory), { withFileTypes: true });
     } catch (error) {
       skipped.push({
         file: directory,
@@ -56,7 +60,7 @@ export async function collectFiles(
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
-        const target = await stat(path).catch(() => undefined);
+        const target = await stat(at(path)).catch(() => undefined);
         if (target === undefined) {
           if (wanted.has(extensionOf(entry.name))) {
             skipped.push({
@@ -81,7 +85,7 @@ export async function collectFiles(
   for (const path of paths) {
     let stats: Awaited<ReturnType<typeof stat>>;
     try {
-      stats = await stat(path);
+      stats = await stat(at(path));
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (code === "ENOENT" || code === "ENOTDIR") {

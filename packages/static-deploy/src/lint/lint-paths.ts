@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { writeFileAtomic } from "../atomic-write.js";
 import { StaticDeployError } from "../errors.js";
@@ -51,7 +51,11 @@ export async function lintPaths(
     );
   }
   const cwd = options.cwd ?? process.cwd();
-  const { files, skipped } = await collectFiles(paths, options.extensions ?? DEFAULT_EXTENSIONS);
+  const { files, skipped } = await collectFiles(
+    paths,
+    options.extensions ?? DEFAULT_EXTENSIONS,
+    cwd,
+  );
 
   const findings: LintFinding[] = [];
   const fixedFiles: FixedFile[] = [];
@@ -61,9 +65,9 @@ export async function lintPaths(
 
   for (let index = 0; index < files.length; index++) {
     const file = files[index] as string;
-    const read = readSource(file);
+    const read = readSource(resolve(cwd, file));
     if ("skipped" in read) {
-      skipped.push(read.skipped);
+      skipped.push({ ...read.skipped, file });
       continue;
     }
     scanned++;
@@ -92,7 +96,7 @@ export async function lintPaths(
           diff: unifiedDiff(shown, text, result.output),
         });
         if (!dryRun) {
-          await writeFileAtomic(file, result.output);
+          await writeFileAtomic(resolve(cwd, file), result.output);
           text = result.output;
           analysis = analyzeHtml(text, scope);
         }

@@ -162,6 +162,10 @@ async function runHealth(
       import("@jada/lightsail-health/aws"),
       import("@jada/lightsail-health"),
     ]);
+  // Credentials and region first: without them every request below would fail the same way,
+  // and one line with the fix says more than ten "not observed".
+  await client.config.region();
+  await client.config.credentials();
   const api = createLightsailApi(client);
   const shell = createOpenSshShell({
     getAccess: () => api.getAccessDetails(instance),
