@@ -47,6 +47,8 @@ beforeAll(async () => {
   await mkdir(join(site, "dirty"));
   await mkdir(join(site, "clean"));
   await mkdir(join(site, "warn"));
+  await mkdir(join(site, "no-html"));
+  await writeFile(join(site, "no-html", "notes.txt"), "{{ not html }}");
   await writeFile(join(site, "dirty", "index.html"), widget);
   await writeFile(join(site, "clean", "index.html"), "<p>fine</p><script>var a = 1;</script>");
   await writeFile(join(site, "warn", "index.html"), "<p>{{ a }}</p><p>{{ b }}</p>");
@@ -175,6 +177,8 @@ describe("jada lint", () => {
       [["lint", "--format", "xml", "dirty"], "argument 'xml' is invalid"],
       [["lint", "--max-warnings", "-1", "dirty"], "expected a whole number"],
       [["lint"], "missing required argument 'paths'"],
+      // A wrong path must not pass a deploy gate.
+      [["lint", "no-html"], "no files to lint in no-html (looked for html, htm)"],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = await jada(args);

@@ -141,8 +141,15 @@ export function createWorker(options: WorkerOptions): Worker {
   let probeAt = 0;
   let holdUntil = 0;
 
-  const sleep = (ms: number) =>
+  // Counts wake-ups, so that one that comes while a loop is busy (between its claim and its
+  // sleep) is not lost: the loop's next sleep ends at once.
+  let wakeups = 0;
+  const sleep = (ms: number, wokenSince?: number) =>
     new Promise<void>((resolve) => {
+      if (wokenSince !== undefined && wakeups !== wokenSince) {
+        resolve();
+        return;
+      }
       const timer = setTimeout(done, Math.max(0, ms));
       function done() {
         clearTimeout(timer);
@@ -152,6 +159,7 @@ export function createWorker(options: WorkerOptions): Worker {
       sleepers.add(done);
     });
   const wakeAll = () => {
+    wakeups++;
     for (const wake of [...sleepers]) wake();
   };
 
@@ -310,6 +318,7 @@ export function createWorker(options: WorkerOptions): Worker {
         let failures = 0;
         while (!stopped) {
           if (await waitOut()) continue;
+          const woken = wakeups;
           let result: RunNextTaskResult | "paused";
           try {
             result = await pass(slot);
@@ -349,7 +358,7 @@ export function createWorker(options: WorkerOptions): Worker {
             );
             await sleep(wait + 1000);
           } else {
-            await sleep(pollMs);
+            await sleep(pollMs, woken);
           }
         }
       };

@@ -2,19 +2,23 @@
 // task in one call (the queue is under test here, not the model).
 //   node pg-worker.mjs '{"url": …, "schema": …, "workerId": …, "mode": "drain" | "run" | "race" | "hang", …}'
 // drain: runOnce until idle, print each finished task id. run: the worker loop until SIGTERM.
-// race: claim in a loop until the clock passes `until`, print "<dayStart> <taskId>" per claim.
+// race: say "ready", wait for "go" on stdin (so that every racer starts together, however slowly
+//   the processes booted), then claim in a loop on a clock that starts at `simStart` at the go,
+//   print "<dayStart> <taskId>" per claim, and stop once the quota is spent at or after
+//   `stopWhenSpentAfter` (or the queue is empty): bounded by work, not by a wall-clock window.
 // hang: claim one task, save a checkpoint, print "claimed <id>", then wait to be killed.
 import { createWorker } from "../dist/index.js";
 import { openPostgresTaskStore } from "../dist/postgres.js";
 
 const options = JSON.parse(process.argv[2]);
 const offset = options.clockOffsetMs ?? 0;
+let now = () => Date.now() + offset;
 const store = await openPostgresTaskStore({
   connectionString: options.url,
   schema: options.schema,
   dailySessions: options.dailySessions ?? 1_000_000,
   rolloverMinutes: options.rolloverMinutes ?? 0,
-  clock: { now: () => Date.now() + offset },
+  clock: { now: () => now() },
   maxConnections: 2,
 });
 
@@ -41,12 +45,19 @@ const logger = {
 };
 
 if (options.mode === "race") {
-  while (Date.now() + offset < options.until) {
+  process.stdout.write("ready\n");
+  process.stdin.setEncoding("utf8");
+  for await (const chunk of process.stdin) if (chunk.includes("go")) break;
+  const base = Date.now();
+  now = () => options.simStart + (Date.now() - base);
+  for (;;) {
     const claim = await store.claim(options.workerId, 60_000);
     if (claim.kind === "claimed") {
       const day = Date.parse(claim.quota.resetsAt) - 86_400_000;
       process.stdout.write(`${day} ${claim.task.id}\n`);
-    } else await new Promise((resolve) => setTimeout(resolve, 5));
+    } else if (claim.kind === "idle") break;
+    else if (now() >= options.stopWhenSpentAfter) break;
+    else await new Promise((resolve) => setTimeout(resolve, 5));
   }
 } else if (options.mode === "hang") {
   const claim = await store.claim(options.workerId, options.leaseMs);

@@ -100,13 +100,30 @@ describe.skipIf(!available.ok)("postgres task store", () => {
 
   it("wakes listeners when a task is added by another store (LISTEN/NOTIFY)", async () => {
     const schema = freshSchema();
-    const daemon = await openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema });
+    let isListening: () => void = () => {};
+    const listening = new Promise<void>((resolve) => {
+      isListening = resolve;
+    });
+    const daemon = await openPostgresTaskStore({
+      connectionString: TEST_DATABASE_URL,
+      schema,
+      onConnectionEvent: (event) => {
+        if (event.kind === "listening") isListening();
+      },
+    });
     const cli = await openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema });
     let woken = 0;
-    daemon.onTaskAdded?.(() => woken++);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // LISTEN is in place
+    let wake: () => void = () => {};
+    const woke = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    daemon.onTaskAdded?.(() => {
+      woken++;
+      wake();
+    });
+    await listening; // LISTEN is in place
     await cli.add({ title: "from the CLI" });
-    for (let i = 0; i < 100 && woken === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await woke;
     expect(woken).toBe(1);
     await cli.close();
     await daemon.close();
@@ -128,17 +145,26 @@ const workerScript = fileURLToPath(new URL("./pg-worker.mjs", import.meta.url));
 
 function startWorker(options: Record<string, unknown>) {
   const child: ChildProcess = spawn(process.execPath, [workerScript, JSON.stringify(options)], {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";
   let stderr = "";
-  child.stdout?.on("data", (chunk) => (stdout += chunk));
+  let sayReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    sayReady = resolve;
+  });
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
+    if (stdout.startsWith("ready\n")) sayReady();
+  });
   child.stderr?.on("data", (chunk) => (stderr += chunk));
   const exited = once(child, "exit").then(([code]) => code as number | null);
   return {
     child,
     exited,
-    lines: () => stdout.split("\n").filter((line) => line !== ""),
+    /** Resolves when a racer has said "ready". */
+    ready,
+    lines: () => stdout.split("\n").filter((line) => line !== "" && line !== "ready"),
     stderr: () => stderr,
   };
 }
@@ -151,16 +177,20 @@ async function addTasks(schema: string, count: number) {
 }
 
 /**
- * 10 worker processes claim in a loop until their clock passes `until`; all must exit 0.
- * `claims` are the `[dayStart, taskId]` each printed.
+ * 10 worker processes race: each connects and says ready; once all are ready they are told to
+ * go together, and claim on a clock that reads `simStart` at the go, until the quota is spent at
+ * or after `stopWhenSpentAfter`. All must exit 0. `claims` are the `[dayStart, taskId]` printed.
  */
 async function raceForQuota(
   schema: string,
-  race: { dailySessions: number; clockOffsetMs: number; until: number },
+  race: { dailySessions: number; simStart: number; stopWhenSpentAfter: number },
 ) {
   const workers = Array.from({ length: 10 }, (_, n) =>
     startWorker({ url: TEST_DATABASE_URL, schema, workerId: `w${n}`, mode: "race", ...race }),
   );
+  // The barrier: no racer starts while another is still booting (a loaded machine takes seconds).
+  await Promise.all(workers.map((worker) => worker.ready));
+  for (const worker of workers) worker.child.stdin?.end("go\n");
   const codes = await Promise.all(workers.map((worker) => worker.exited));
   expect(codes, workers.map((worker) => worker.stderr()).join("")).toEqual(Array(10).fill(0));
   const claims = workers.flatMap((worker) => worker.lines().map((line) => line.split(" ")));
@@ -197,12 +227,12 @@ describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
     const schema = freshSchema();
     const { store } = await addTasks(schema, 30);
     const midnight = Math.ceil(Date.now() / 86_400_000) * 86_400_000;
-    // Every worker's clock reads 3 s before midnight UTC now; they race for 6 s.
-    const clockOffsetMs = midnight - 3000 - Date.now();
+    // Every worker's clock reads 2 s before midnight UTC at the go; each stops once the new
+    // day's quota is spent too.
     const { claims } = await raceForQuota(schema, {
       dailySessions: 5,
-      clockOffsetMs,
-      until: midnight + 3000,
+      simStart: midnight - 2000,
+      stopWhenSpentAfter: midnight,
     });
     const byDay = new Map<string, number>();
     for (const [day] of claims) byDay.set(day as string, (byDay.get(day as string) ?? 0) + 1);
@@ -217,13 +247,13 @@ describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
   it("10 workers racing for a quota of 300 get exactly 300: striped slots while roomy, exact near the limit", async () => {
     const schema = freshSchema();
     const { store } = await addTasks(schema, 400);
-    // Every worker's clock reads noon UTC, far from a rollover; they race for 5 s.
+    // Every worker's clock reads noon UTC at the go, far from a rollover; each stops once the
+    // day's quota is spent.
     const noon = Math.floor(Date.now() / 86_400_000) * 86_400_000 + 43_200_000;
-    const clockOffsetMs = noon - Date.now();
     const { workers, claims } = await raceForQuota(schema, {
       dailySessions: 300,
-      clockOffsetMs,
-      until: noon + 5000,
+      simStart: noon,
+      stopWhenSpentAfter: noon,
     });
     expect(claims.length).toBe(300);
     expect(new Set(claims.map(([, task]) => task)).size).toBe(300);

@@ -14,12 +14,26 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function memoryLogger(): Logger & { lines: Array<{ level: string; message: string }> } {
+function memoryLogger(): Logger & {
+  lines: Array<{ level: string; message: string }>;
+  when(match: RegExp): Promise<void>;
+} {
   const lines: Array<{ level: string; message: string }> = [];
+  const waiters: Array<() => void> = [];
   const log = (level: string) => (_fields: Record<string, unknown>, message: string) => {
     lines.push({ level, message });
+    for (const waiter of waiters.splice(0)) waiter();
   };
-  return { lines, info: log("info"), warn: log("warn"), error: log("error") };
+  return {
+    lines,
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+    async when(match) {
+      while (!lines.some((line) => match.test(line.message)))
+        await new Promise<void>((resolve) => waiters.push(resolve));
+    },
+  };
 }
 
 async function setup(play: () => Promise<FakeReply>, dailySessions = 50) {
@@ -81,13 +95,26 @@ describe("the worker loop", () => {
   it("wakes at once when told a task was added, rather than at the next poll", async () => {
     const { store, model } = await setup(async () => complete);
     const logger = memoryLogger();
-    const worker = createWorker({ store, model, system: "s", pollMs: 3_600_000, logger });
+    // The store, watched: the test adds the task only once the worker found the queue empty and
+    // went to sleep for its (hour-long) poll, so only wake() can get the task done in time.
+    let sawIdle: () => void = () => {};
+    const idle = new Promise<void>((resolve) => {
+      sawIdle = resolve;
+    });
+    const watched = {
+      ...store,
+      async claim(...args: Parameters<typeof store.claim>) {
+        const claim = await store.claim(...args);
+        if (claim.kind === "idle") sawIdle();
+        return claim;
+      },
+    };
+    const worker = createWorker({ store: watched, model, system: "s", pollMs: 3_600_000, logger });
     const running = worker.run();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await idle;
     const task = await store.add({ title: "now" });
     worker.wake();
-    for (let i = 0; i < 100 && (await store.get(task.id))?.status !== "done"; i++)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await logger.when(/^session completed/);
     expect((await store.get(task.id))?.status).toBe("done");
     await worker.stop();
     await running;
@@ -102,8 +129,7 @@ describe("the worker loop", () => {
     const worker = createWorker({ store, model, system: "s", logger });
     expect(await worker.runOnce()).toEqual({ sessions: 1, failed: 0, last: "quota_exhausted" });
     const running = worker.run();
-    for (let i = 0; i < 100 && !logger.lines.some((line) => line.message.includes("spent")); i++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    await logger.when(/spent/);
     await worker.stop();
     await running;
     expect(logger.lines.map((line) => line.message)).toContainEqual(

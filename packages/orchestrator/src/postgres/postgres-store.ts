@@ -33,8 +33,13 @@ export interface PostgresTaskStoreOptions {
   /** Connections of the pool the store creates (default 4). */
   maxConnections?: number | undefined;
   clock?: Clock | undefined;
-  /** Told when the listening connection drops and when it is back (for logs). */
-  onConnectionEvent?: ((event: { kind: "lost" | "restored"; error?: string }) => void) | undefined;
+  /**
+   * Told when the listening connection is listening (the first time: `listening`), drops
+   * (`lost`) and is back (`restored`): for logs, and for tests that must not sleep.
+   */
+  onConnectionEvent?:
+    | ((event: { kind: "listening" | "lost" | "restored"; error?: string }) => void)
+    | undefined;
 }
 
 /** The Postgres store: a {@link TaskStore} that also wakes you when any daemon adds a task. */
@@ -281,6 +286,7 @@ export async function openPostgresTaskStore(
       await client.connect();
       await client.query(`LISTEN ${quoteIdent(`${schemaName}.task_added`)}`);
       listener = client;
+      if (attempt === 0) options.onConnectionEvent?.({ kind: "listening" });
       if (attempt > 0) {
         options.onConnectionEvent?.({ kind: "restored" });
         // Tasks may have been added while nobody listened.
