@@ -1,19 +1,24 @@
-import { open, readFile, stat, unlink } from "node:fs/promises";
+import { open, readFile, stat, unlink, utimes } from "node:fs/promises";
 import { GoogleTokenError } from "./errors.js";
 
 /** Options of {@link withFileLock}. */
 export interface LockOptions {
   /** Give up after this long (default 10 s). */
   timeoutMs?: number;
-  /** A lock older than this whose owner is gone is broken (default 30 s). */
+  /**
+   * A lock not refreshed for this long is broken (default 30 s). The holder refreshes it (its
+   * mtime) every third of this while its work runs, so a slow holder keeps it; a lock whose
+   * owner process is gone is broken at once.
+   */
   staleMs?: number;
 }
 
 /**
  * Runs `work` while holding an exclusive lock file (`<path>.lock`, created with `O_EXCL`, which
- * every local file system makes atomic). Waiting is a short, jittered poll. A lock left by a
- * process that died is broken once its owner is gone (same host) or it is older than
- * `staleMs`, so a crash never wedges the store.
+ * every local file system makes atomic). Waiting is a short, jittered poll. While `work` runs the
+ * lock is refreshed, so however long it takes, no one breaks it. A lock left by a process that
+ * died is broken once its owner is gone, or once it has not been refreshed for `staleMs` (a hung
+ * or remote owner), so a crash never wedges the store.
  *
  * @throws {GoogleTokenError} `STORE_LOCKED` after `timeoutMs`.
  */
@@ -52,9 +57,18 @@ export async function withFileLock<T>(
       await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10));
     }
   }
+  const refresh = setInterval(
+    () => {
+      const now = new Date();
+      void utimes(lockPath, now, now).catch(() => {});
+    },
+    Math.max(100, Math.floor(staleMs / 3)),
+  );
+  refresh.unref();
   try {
     return await work();
   } finally {
+    clearInterval(refresh);
     await unlink(lockPath).catch(() => {});
   }
 }

@@ -6,6 +6,7 @@ import {
   type ModelBackoffOptions,
 } from "./model-backoff.js";
 import { totalTokens } from "./quota-window.js";
+import { retry } from "./retry.js";
 import { runSession, type SessionResult } from "./session-runner.js";
 import type { Tool } from "./tools.js";
 import type {
@@ -84,16 +85,10 @@ function budgetCheck(
 // The store may be unreachable for a moment (a database restart, a dropped connection) just as
 // a session ends: its end is worth a few tries (0.5, 1, 2, 4 s) rather than losing it. A store
 // that is really gone still fails, and the lease then hands the task to another worker.
-async function withStoreRetries<T>(work: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      const retriable = error instanceof OrchestratorError && error.code === "STORE_FAILED";
-      if (!retriable || attempt >= 4) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
-    }
-  }
+function withStoreRetries<T>(work: () => Promise<T>): Promise<T> {
+  return retry(work, {
+    retryable: (error) => error instanceof OrchestratorError && error.code === "STORE_FAILED",
+  });
 }
 
 /**

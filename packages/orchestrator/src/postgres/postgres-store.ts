@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { OrchestratorError } from "../errors.js";
 import { quotaStatus, quotaWindow, spentLimit, totalTokens } from "../quota-window.js";
+import { retry } from "../retry.js";
 import {
   type SessionRow as StoredSessionRow,
   type TaskRow as StoredTaskRow,
@@ -174,20 +175,17 @@ export async function openPostgresTaskStore(
   };
 
   // A database that restarts just as the daemon starts is waited for (0.5 s doubling, 5 tries).
-  const openSchema = async () => {
-    for (let attempt = 0; ; attempt++) {
-      try {
+  const openSchema = () =>
+    retry(
+      async () => {
         if (options.migrate !== false) await migrate();
         const { rows } = await query<{ version: number | null }>(
           `SELECT max(version) AS version FROM ${s}.schema_migrations`,
         );
         return rows[0]?.version ?? 0;
-      } catch (error) {
-        if (attempt >= 4 || !isTransient((error as Error).cause ?? error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
-      }
-    }
-  };
+      },
+      { retryable: (error) => isTransient((error as Error).cause ?? error) },
+    );
   try {
     const version = await openSchema();
     if (version < SCHEMA_VERSION)

@@ -1,4 +1,4 @@
-import { globToRegExp } from "./glob.js";
+import { globMatcher } from "./glob.js";
 
 /** A Cache-Control rule of a site's config: the first rule whose glob matches a path wins. */
 export interface CacheRule {
@@ -31,9 +31,8 @@ export function defaultCacheControl(path: string): string {
 /** Compiles a site's rules into a function from path (in the site) to Cache-Control. */
 export function cacheControlResolver(rules: readonly CacheRule[] = []): (path: string) => string {
   const compiled = rules.map((rule) => ({
-    test: globToRegExp(rule.match),
+    test: globMatcher(rule.match),
     value: rule.cacheControl,
   }));
-  return (path) =>
-    compiled.find((rule) => rule.test.test(path))?.value ?? defaultCacheControl(path);
+  return (path) => compiled.find((rule) => rule.test(path))?.value ?? defaultCacheControl(path);
 }

@@ -7,7 +7,7 @@ import {
   SHORT,
 } from "./cache-control.js";
 import { contentTypeFor } from "./content-type.js";
-import { globToRegExp } from "./glob.js";
+import { globMatcher } from "./glob.js";
 import { invalidationPaths } from "./invalidation.js";
 import { newReleaseId, normalizePrefix, releaseIdOf } from "./releases.js";
 import { pageUrl } from "./smoke.js";
@@ -25,6 +25,11 @@ describe("contentTypeFor", () => {
     ["README", "application/octet-stream"],
     [".hidden", "application/octet-stream"],
     ["dir.v2/file", "application/octet-stream"],
+    // From mime's tables, beyond the common web types.
+    ["calendar.ics", "text/calendar; charset=utf-8"],
+    ["feed.atom", "application/atom+xml; charset=utf-8"],
+    ["model.glb", "model/gltf-binary"],
+    ["app.wasm", "application/wasm"],
   ])("%s is %s", (name, type) => {
     expect(contentTypeFor(name)).toBe(type);
   });
@@ -59,7 +64,7 @@ describe("Cache-Control", () => {
   });
 });
 
-describe("globToRegExp", () => {
+describe("globMatcher", () => {
   it.each([
     ["*.html", "a/b/index.html", true],
     ["*.html", "index.htm", false],
@@ -71,8 +76,16 @@ describe("globToRegExp", () => {
     ["img/?.png", "img/a.png", true],
     ["img/?.png", "img/ab.png", false],
     ["a.b", "axb", false],
+    // Classes and negation, which the hand-written matcher lacked.
+    ["img/[a-c].png", "img/b.png", true],
+    ["img/[a-c].png", "img/d.png", false],
+    ["!*.html", "a/app.js", true],
+    ["!*.html", "a/index.html", false],
+    ["/robots.txt", "robots.txt", true],
+    ["/robots.txt", "a/robots.txt", false],
+    [".well-known/**", ".well-known/security.txt", true],
   ])("%s against %s is %s", (glob, path, expected) => {
-    expect(globToRegExp(glob).test(path)).toBe(expected);
+    expect(globMatcher(glob)(path)).toBe(expected);
   });
 });
 
