@@ -1,10 +1,11 @@
 // Benchmark of `deploySite` (sync mode) against its anchor, `aws s3 sync`, on the same moto
 // server in the same run.
 //
-//   npm run build && node bench/deploy/run.ts [--files 2000] [--mb 50]
+//   npm run build && node bench/deploy/run.ts [--files 2000] [--mb 50] [--large-mb 0]
+//     [--threshold-mb 16] [--part-mb 8] [--part-concurrency 4]
 //
-// A seeded site of --files files (about --mb MB, mixed sizes) is deployed by each tool to its own
-// bucket, three times: (1) first deploy, (2) redeploy from a fresh copy (new mtimes, same
+// A seeded site of --files files (about --mb MB, mixed sizes, plus one file of --large-mb MB when
+// given: the multipart case) is deployed by each tool to its own bucket, three times: (1) first deploy, (2) redeploy from a fresh copy (new mtimes, same
 // content), (3) the same copy with 1% of its files edited (same size). Every request goes
 // through a counting proxy, so the PUTs (uploads; server-side copies counted apart) are exact.
 import { execFile } from "node:child_process";
@@ -19,8 +20,22 @@ import { startFaultProxy, startMotoServer } from "@jada/static-deploy/testing";
 import { seededRandom } from "../lib/random.ts";
 
 const { values } = parseArgs({
-  options: { files: { type: "string", default: "2000" }, mb: { type: "string", default: "50" } },
+  options: {
+    files: { type: "string", default: "2000" },
+    mb: { type: "string", default: "50" },
+    "large-mb": { type: "string", default: "0" },
+    "threshold-mb": { type: "string" },
+    "part-mb": { type: "string" },
+    "part-concurrency": { type: "string" },
+  },
 });
+const largeBytes = Number(values["large-mb"]) * 1024 * 1024;
+const MIB = 1024 * 1024;
+const storeOptions = {
+  ...(values["threshold-mb"] ? { multipartThreshold: Number(values["threshold-mb"]) * MIB } : {}),
+  ...(values["part-mb"] ? { partSize: Number(values["part-mb"]) * MIB } : {}),
+  ...(values["part-concurrency"] ? { partConcurrency: Number(values["part-concurrency"]) } : {}),
+};
 const fileCount = Number(values.files);
 const targetBytes = Number(values.mb) * 1024 * 1024;
 const root = new URL("./.work/", import.meta.url).pathname;
@@ -56,6 +71,15 @@ async function writeSite(dir: string): Promise<string[]> {
       bytes.writeUInt32LE((rand() * 0xffffffff) >>> 0, Math.min(j, size - 4));
     await mkdir(join(dir, file.path, ".."), { recursive: true });
     await writeFile(join(dir, file.path), bytes);
+  }
+  if (largeBytes > 0) {
+    // One large file (a video, a PDF bundle): uploaded in parts by both tools.
+    const bytes = Buffer.alloc(largeBytes);
+    for (let j = 0; j + 4 <= largeBytes; j += 4)
+      bytes.writeUInt32LE((rand() * 0xffffffff) >>> 0, j);
+    await mkdir(join(dir, "media"), { recursive: true });
+    await writeFile(join(dir, "media", "large.bin"), bytes);
+    sizes.push({ path: "media/large.bin", size: largeBytes });
   }
   return sizes.map((file) => file.path);
 }
@@ -140,7 +164,7 @@ for (const tool of ["jada", "aws s3 sync"] as const) {
             dir,
             mode: "sync",
             target: { bucket },
-            store: createS3ObjectStore(s3, bucket),
+            store: createS3ObjectStore(s3, bucket, storeOptions),
           });
         }
       : async () => {
@@ -185,7 +209,7 @@ const rows = names.map((name, i) => {
 });
 process.stdout.write(
   [
-    `node ${process.version}, ${fileCount} files, ${values.mb} MB, moto behind a counting proxy`,
+    `node ${process.version}, ${fileCount} files, ${values.mb} MB${largeBytes ? ` + one file of ${values["large-mb"]} MB` : ""}, moto behind a counting proxy${Object.keys(storeOptions).length ? `, jada ${JSON.stringify(storeOptions)}` : ""}`,
     "",
     "| step | jada time | jada PUTs | aws s3 sync time | aws s3 sync PUTs | jada / aws time |",
     "|---|---|---|---|---|---|",

@@ -36,6 +36,8 @@ export interface S3ObjectStoreOptions {
   multipartThreshold?: number;
   /** Part size of multipart uploads (default 8 MiB; S3's minimum is 5 MiB). */
   partSize?: number;
+  /** Parts of one file uploaded at once (default 4). */
+  partConcurrency?: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export function createS3ObjectStore(
 ): ObjectStore {
   const multipartThreshold = options.multipartThreshold ?? 16 * 1024 * 1024;
   const partSize = Math.max(options.partSize ?? 8 * 1024 * 1024, 5 * 1024 * 1024);
+  const partConcurrency = Math.max(1, options.partConcurrency ?? 4);
   const where = `s3://${bucket}`;
 
   const headers = (metadata: ObjectMetadata) => ({
@@ -122,7 +125,7 @@ export function createS3ObjectStore(
           client,
           params: { Bucket: bucket, Key: key, Body: createReadStream(file), ...headers(metadata) },
           partSize,
-          queueSize: 4,
+          queueSize: partConcurrency,
           leavePartsOnError: false,
         });
         await upload.done();
