@@ -1,6 +1,7 @@
 // `jada health analyze` on the journal fixtures, as a subprocess.
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -149,4 +150,78 @@ describe("jada health <instance> over real OpenSSH", () => {
       }
     },
   );
+
+  it.skipIf(!available.ok)(
+    "on SIGTERM mid-probe, ends its ssh child and removes the key before it exits",
+    async () => {
+      const shims = fileURLToPath(
+        new URL("../../../packages/lightsail-health/test/shims", import.meta.url),
+      );
+      // A host whose probe never ends.
+      const sshd = await startTestSshd({ pathPrefix: shims, env: { JADA_SHIM_HANG: "1" } });
+      const fake = await startLightsailFake({
+        instances: {
+          hangs: {
+            address: sshd.address,
+            username: sshd.username,
+            hostKeys: sshd.hostKeys,
+            caKeyPath: sshd.caKeyPath,
+          },
+        },
+      });
+      const dir = await mkdtemp(join(tmpdir(), "jada-health-signal-"));
+      try {
+        await writeFile(
+          join(dir, "jada.config.json"),
+          JSON.stringify({ instances: { hangs: { region: "us-west-2", port: sshd.port } } }),
+        );
+        const child = spawn(process.execPath, [bin, "health", "hangs"], {
+          cwd: dir,
+          env: {
+            PATH: process.env["PATH"] ?? "",
+            AWS_ENDPOINT_URL_LIGHTSAIL: fake.endpoint,
+            AWS_ACCESS_KEY_ID: "testing",
+            AWS_SECRET_ACCESS_KEY: "testing",
+            AWS_EC2_METADATA_DISABLED: "true",
+          },
+        });
+        const exited = once(child, "exit");
+        // Wait until jada's ssh is connected and the probe hangs on the host.
+        while (sshProcesses().length === 0 || remoteProbes().length === 0)
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        child.kill("SIGTERM");
+        const [, signal] = await exited;
+        expect(signal).toBe("SIGTERM");
+        // Nothing of it is left: no ssh process, no key on disk.
+        expect(sshProcesses()).toEqual([]);
+        expect(readdirSync(tmpdir()).filter((name) => name.startsWith("jada-ssh-"))).toEqual([]);
+      } finally {
+        await fake.close();
+        await sshd.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
+
+// The ssh clients of jada's health check running now (their key lives in a jada-ssh- directory).
+function sshProcesses(): string[] {
+  return commandLines().filter((line) => line.startsWith("ssh ") && line.includes("jada-ssh-"));
+}
+
+// The hanging probes on the test host.
+function remoteProbes(): string[] {
+  return commandLines().filter((line) => line === "sleep 120");
+}
+
+function commandLines(): string[] {
+  const lines: string[] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    try {
+      lines.push(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim());
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return lines;
+}

@@ -52,15 +52,17 @@ export async function checkHealth(options: CheckHealthOptions): Promise<HealthRe
     fetchMetrics(options.api, options.instance, { windowMs, clock }),
   ]);
 
-  const unobserved: string[] = [];
+  let unobserved: string[] = [];
   let probe: ProbeReport | undefined;
+  const probeFailure =
+    probeOutcome.status === "rejected"
+      ? ((probeOutcome.reason as Error)?.message ?? String(probeOutcome.reason))
+      : undefined;
   if (probeOutcome.status === "fulfilled") {
     probe = parseProbeOutput(probeOutcome.value.stdout, { unit, logs: options.logs ?? {} });
     unobserved.push(...probe.unobserved);
   } else {
-    unobserved.push(
-      `ssh: ${(probeOutcome.reason as Error)?.message ?? String(probeOutcome.reason)}`,
-    );
+    unobserved.push(`ssh: ${probeFailure}`);
   }
   const metrics = metricsOutcome.status === "fulfilled" ? metricsOutcome.value.metrics : {};
   if (metricsOutcome.status === "fulfilled") unobserved.push(...metricsOutcome.value.unobserved);
@@ -68,6 +70,11 @@ export async function checkHealth(options: CheckHealthOptions): Promise<HealthRe
     unobserved.push(
       `metrics: ${(metricsOutcome.reason as Error)?.message ?? String(metricsOutcome.reason)}`,
     );
+  // Nothing observed, for one reason (an instance Lightsail does not know, access refused):
+  // that reason, once, rather than the same failure said by every request.
+  const metricsReason = unobserved.length === 2 ? unobserved[1]?.replace(/^metrics: /, "") : "";
+  if (probeFailure !== undefined && metricsReason && probeFailure.includes(metricsReason))
+    unobserved = [probeFailure];
 
   const findings: Finding[] = [];
   if (probe !== undefined) {

@@ -32,12 +32,14 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
   let clock = Date.now();
 
   beforeAll(async () => {
-    sshd = await startTestSshd({ pathPrefix: shims });
+    sshd = await startTestSshd({ pathPrefix: shims, logLevel: "INFO" });
     quietSshd = await startTestSshd({
       pathPrefix: shims,
       env: { JADA_SHIM_STATE: "notfound", JADA_SHIM_JOURNAL: "malformed.journal.json" },
     });
     fake = await startLightsailFake({
+      // The fake's expiresAt follows the test's clock, as the shell's does.
+      now: () => clock,
       instances: {
         [INSTANCE]: {
           address: sshd.address,
@@ -110,7 +112,7 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
       expect(request).toMatchObject({
         unit: spec.unit,
         period: spec.period,
-        statistics: [spec.statistic],
+        statistics: spec.maximum ? [spec.statistic, "Maximum"] : [spec.statistic],
       });
     }
     expect(keyDirs().length).toBe(before);
@@ -129,6 +131,17 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
     expect(fake.accessRequests).toBe(start + 3);
   });
 
+  it("never presents access whose expiry has passed: it fetches fresh access first", async () => {
+    const { shell } = parts();
+    const start = fake.accessRequests;
+    const logged = sshd.log().length;
+    fake.issueExpiredAccessNext();
+    expect((await shell.run("echo fresh")).stdout).toBe("fresh\n");
+    expect(fake.accessRequests).toBe(start + 2);
+    // sshd never saw the expired certificate.
+    expect(sshd.log().slice(logged)).not.toMatch(/expired/i);
+  });
+
   it("refuses a host whose key the API did not report, and leaves no key behind", async () => {
     const before = keyDirs().length;
     const other = await generateKey(tmpdir(), `other-${process.pid}`);
@@ -137,9 +150,14 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
       { algorithm: algorithm as string, publicKey: publicKey as string },
     ]);
     try {
-      await expect(parts().shell.run("echo hi")).rejects.toMatchObject({
-        code: "HOST_KEY_MISMATCH",
-      });
+      const refused = await parts()
+        .shell.run("echo hi")
+        .catch((error: Error & { code?: string }) => error);
+      expect(refused).toMatchObject({ code: "HOST_KEY_MISMATCH" });
+      // One line, one reason.
+      expect((refused as Error).message).toBe(
+        "127.0.0.1 presented a host key that Lightsail did not report: refused (possible interception, or a rebuilt instance)",
+      );
     } finally {
       fake.setHostKeys(INSTANCE, sshd.hostKeys);
     }
@@ -156,6 +174,28 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
     await expect(parts(INSTANCE, 1).shell.run("true")).rejects.toMatchObject({
       code: "SSH_CONNECT_FAILED",
     });
+  });
+
+  it("says once that Lightsail does not know an instance", async () => {
+    const report = await checkHealth({ instance: "nope", ...parts("nope") });
+    expect(report.verdict).toBe("UNKNOWN");
+    expect(report.unobserved).toEqual([
+      "Lightsail refused temporary access to nope: NotFoundException: The Instance does not exist: nope",
+    ]);
+  });
+
+  it("asks a 48-hour window within CloudWatch's 1,440 points, and every metric answers", async () => {
+    const from = fake.metricRequests.length;
+    const report = await checkHealth({ instance: INSTANCE, ...parts(), since: "-48h" });
+    const asked = fake.metricRequests.slice(from);
+    for (const request of asked)
+      expect((request.end - request.start) / 1000 / request.period).toBeLessThanOrEqual(1440);
+    // Per-minute status checks: two requests of a day each; the rest fit in one.
+    expect(asked.filter((request) => request.metric === "StatusCheckFailed")).toHaveLength(2);
+    expect(report.unobserved.filter((line) => line.startsWith("metric"))).toEqual([]);
+    expect(Object.keys(report.metrics).sort()).toEqual(Object.keys(METRICS).sort());
+    const cpu = asked.find((request) => request.metric === "CPUUtilization");
+    expect(cpu?.statistics).toEqual(["Average", "Maximum"]);
   });
 
   it("is UNKNOWN, never OK, when the unit is missing or the API refuses", async () => {

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { HealthError } from "../errors.js";
 import type { AccessDetails, Clock, ExecResult, RemoteShell } from "../types.js";
-import { withPrivateDir } from "./private-dir.js";
+import { endProcessGroup, trackChild, withPrivateDir } from "./private-dir.js";
 
 /** Options of {@link createOpenSshShell}. */
 export interface OpenSshOptions {
@@ -34,13 +34,19 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
   const port = options.port ?? 22;
   let access: AccessDetails | undefined;
 
+  const expired = (details: AccessDetails) =>
+    details.expiresAt.getTime() - EXPIRY_MARGIN_MS <= clock.now();
+  // Access whose expiry has passed (or is about to) is never presented to the host: it is
+  // fetched again first, and access that comes back already expired is an error, not a try.
   const currentAccess = async (forceFresh: boolean): Promise<AccessDetails> => {
-    if (
-      forceFresh ||
-      access === undefined ||
-      access.expiresAt.getTime() - EXPIRY_MARGIN_MS <= clock.now()
-    ) {
+    if (forceFresh || access === undefined || expired(access)) {
       access = await options.getAccess();
+      if (expired(access)) access = await options.getAccess();
+      if (expired(access))
+        throw new HealthError(
+          "ACCESS_FAILED",
+          `Lightsail handed out access to ${access.address} that expires at ${access.expiresAt.toISOString()}, already past: check this machine's clock`,
+        );
     }
     return access;
   };
@@ -99,13 +105,18 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
         "sh -s",
       ];
       return await new Promise<ExecResult>((resolve, reject) => {
-        const child = spawn(options.sshPath ?? "ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
+        // Its own process group, so that a signal or a timeout ends ssh and all it started.
+        const child = spawn(options.sshPath ?? "ssh", args, {
+          stdio: ["pipe", "pipe", "pipe"],
+          detached: true,
+        });
+        trackChild(child);
         let stdout = "";
         let stderr = "";
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
-          child.kill("SIGKILL");
+          void endProcessGroup(child);
         }, timeoutMs);
         child.stdout.on("data", (chunk) => (stdout += chunk));
         child.stderr.on("data", (chunk) => (stderr += chunk));
@@ -152,15 +163,22 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
 
 /** Classifies ssh's own failures (exit 255) by what it printed. */
 function sshError(stderr: string, address: string): HealthError {
-  const text = stderr.trim().split("\n").filter(Boolean).slice(-2).join("; ");
+  // One line, whatever ssh printed (its lines may end in \r\n).
+  const text = stderr
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-2)
+    .join("; ");
   if (
     /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known/i.test(
       stderr,
     )
   ) {
+    // ssh's own words here span lines of warnings; the reason is one.
     return new HealthError(
       "HOST_KEY_MISMATCH",
-      `${address} presented a host key that Lightsail did not report: refused (possible interception, or a rebuilt instance): ${text}`,
+      `${address} presented a host key that Lightsail did not report: refused (possible interception, or a rebuilt instance)`,
     );
   }
   if (/Permission denied/i.test(stderr))

@@ -24,6 +24,8 @@ export interface LightsailFakeOptions {
   metrics?: (metric: MetricName, start: Date, end: Date) => Datapoint[];
   /** Minutes a certificate is valid (default 5). */
   certificateMinutes?: number;
+  /** The clock of the `expiresAt` it reports (default the real one), to match a test's clock. */
+  now?: () => number;
 }
 
 /** A running loopback Lightsail API, and its controls. */
@@ -31,15 +33,20 @@ export interface LightsailFake {
   endpoint: string;
   /** GetInstanceAccessDetails calls answered. */
   readonly accessRequests: number;
-  /** Metric requests, in order: name, unit and period as sent. */
+  /** Metric requests, in order: name, unit, period, statistics and window as sent. */
   readonly metricRequests: ReadonlyArray<{
     metric: string;
     unit: string;
     period: number;
     statistics: string[];
+    /** Epoch ms. */
+    start: number;
+    end: number;
   }>;
   /** The next access details carry an already-expired certificate (but claim a future expiry). */
   issueExpiredCertificateNext(): void;
+  /** The next access details have expired already, and say so (`expiresAt` in the past). */
+  issueExpiredAccessNext(): void;
   /** Replace the host keys reported for an instance (to simulate a mismatch). */
   setHostKeys(instance: string, keys: HostKey[]): void;
   /** Answer the next call of `operation` with an error of `type`. */
@@ -71,11 +78,15 @@ export async function startLightsailFake(options: LightsailFakeOptions): Promise
   const keysDir = await mkdtemp(join(tmpdir(), "jada-lightsail-fake-"));
   let accessRequests = 0;
   let expiredNext = false;
+  let expiredAccessNext = false;
+  const now = options.now ?? Date.now;
   const metricRequests: Array<{
     metric: string;
     unit: string;
     period: number;
     statistics: string[];
+    start: number;
+    end: number;
   }> = [];
   const failures = new Map<string, { type: string; message: string }>();
   const quiet = (metric: MetricName, start: Date, end: Date): Datapoint[] => {
@@ -129,7 +140,9 @@ export async function startLightsailFake(options: LightsailFakeOptions): Promise
       accessRequests++;
       const name = `key-${accessRequests}`;
       const key = await generateKey(keysDir, name);
-      const expired = expiredNext;
+      const saysExpired = expiredAccessNext;
+      expiredAccessNext = false;
+      const expired = expiredNext || saysExpired;
       expiredNext = false;
       const minutes = options.certificateMinutes ?? 5;
       const certificate = await signUserKey(
@@ -141,7 +154,7 @@ export async function startLightsailFake(options: LightsailFakeOptions): Promise
       json(response, 200, {
         accessDetails: {
           certKey: certificate,
-          expiresAt: (Date.now() + minutes * 60_000) / 1000,
+          expiresAt: (saysExpired ? now() - 10 * 60_000 : now() + minutes * 60_000) / 1000,
           hostKeys: instance.hostKeys.map((hostKey) => ({
             ...hostKey,
             witnessedAt: Date.now() / 1000,
@@ -161,7 +174,24 @@ export async function startLightsailFake(options: LightsailFakeOptions): Promise
       const unit = String(body["unit"]);
       const period = Number(body["period"]);
       const statistics = (body["statistics"] as string[] | undefined) ?? [];
-      metricRequests.push({ metric, unit, period, statistics });
+      const start = new Date(Number(body["startTime"]) * 1000);
+      const end = new Date(Number(body["endTime"]) * 1000);
+      metricRequests.push({
+        metric,
+        unit,
+        period,
+        statistics,
+        start: start.getTime(),
+        end: end.getTime(),
+      });
+      // CloudWatch's limit on the points of one request.
+      if ((end.getTime() - start.getTime()) / 1000 / period > 1440) {
+        json(response, 400, {
+          __type: "InvalidInputException",
+          message: `${metric}: the requested window and period exceed the maximum of 1,440 data points`,
+        });
+        return;
+      }
       if (
         spec === undefined ||
         unit !== spec.unit ||
@@ -174,8 +204,6 @@ export async function startLightsailFake(options: LightsailFakeOptions): Promise
         });
         return;
       }
-      const start = new Date(Number(body["startTime"]) * 1000);
-      const end = new Date(Number(body["endTime"]) * 1000);
       const points = (options.metrics ?? quiet)(metric, start, end);
       json(response, 200, {
         metricName: metric,
@@ -206,6 +234,9 @@ export async function startLightsailFake(options: LightsailFakeOptions): Promise
     metricRequests,
     issueExpiredCertificateNext() {
       expiredNext = true;
+    },
+    issueExpiredAccessNext() {
+      expiredAccessNext = true;
     },
     setHostKeys(name, keys) {
       const instance = options.instances[name];

@@ -16,6 +16,8 @@ export interface TestSshd {
   hostKeys: HostKey[];
   /** Sign temporary user certificates with this (the server trusts its public key). */
   caKeyPath: string;
+  /** What sshd has logged so far (at `logLevel`). */
+  log(): string;
   stop(): Promise<void>;
 }
 
@@ -35,7 +37,12 @@ export function canRunSshd(): { ok: boolean; why?: string } {
  * (where tests put stand-ins for systemctl and journalctl).
  */
 export async function startTestSshd(
-  options: { pathPrefix?: string; env?: Record<string, string> } = {},
+  options: {
+    pathPrefix?: string;
+    env?: Record<string, string>;
+    /** sshd's LogLevel (default ERROR; INFO shows refused certificates). */
+    logLevel?: "ERROR" | "INFO" | "VERBOSE";
+  } = {},
 ): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), "jada-sshd-"));
   const host = await generateKey(dir, "host");
@@ -63,7 +70,7 @@ export async function startTestSshd(
     `SetEnv ${Object.entries(environment)
       .map(([key, value]) => `${key}=${value}`)
       .join(" ")}`,
-    "LogLevel ERROR",
+    `LogLevel ${options.logLevel ?? "ERROR"}`,
     "",
   ].join("\n");
   await writeFile(join(dir, "sshd_config"), config);
@@ -95,6 +102,7 @@ export async function startTestSshd(
     username,
     hostKeys: [{ algorithm: algorithm as string, publicKey: publicKey as string }],
     caKeyPath: ca.path,
+    log: () => output,
     stop,
   };
 }
