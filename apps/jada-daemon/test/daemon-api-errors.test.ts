@@ -162,6 +162,24 @@ describe("jada daemon with a refused API key", () => {
     expect(task).toMatchObject({ status: "done", attempts: 1 });
   });
 
+  it("--once against an unreachable API: the failure at warn with its retry time, exit 1", async () => {
+    const dir = await workspace();
+    await jada(dir, ["task", "add", "one"]);
+    await jada(dir, ["task", "add", "two"]);
+    const run = await jada(dir, ["daemon", "--once"], {
+      ANTHROPIC_API_KEY: "sk-ant-test",
+      // Nothing listens on port 9 of loopback (discard is not served here): refused at once.
+      ANTHROPIC_BASE_URL: "http://127.0.0.1:9",
+    });
+    expect(run.code).toBe(1);
+    const failures = run.lines.filter((line) => line.msg.startsWith("session failed"));
+    // One session: the task waits out its backoff, and the pass never claims it (or the next
+    // task, while the API is down) again.
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ level: 40, outcome: "error", status: "pending" });
+    expect(failures[0]?.msg).toMatch(/^session failed \(network\): one; retried after 20\d\d-/);
+  });
+
   it("names an unreadable key file in one line, without a stack", async () => {
     const dir = await workspace();
     const run = await jada(dir, ["daemon", "--once"], {
