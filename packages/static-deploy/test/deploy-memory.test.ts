@@ -20,7 +20,10 @@ async function site() {
 // One clock for the release ids, a minute a deploy.
 function minutes() {
   let now = Date.parse("2026-11-30T10:00:00Z");
-  return () => new Date((now += 60_000));
+  return () => {
+    now += 60_000;
+    return new Date(now);
+  };
 }
 
 describe("deploySite on the memory adapters", () => {
