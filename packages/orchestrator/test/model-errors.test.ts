@@ -15,41 +15,13 @@ import { runNextTask } from "../src/run-task.js";
 import { createSqliteTaskStore } from "../src/sqlite/sqlite-store.js";
 import { manualClock } from "../src/testing/contract.js";
 import { type FakeReply, startMessagesFake } from "../src/testing/messages-fake.js";
-import { createWorker, type Logger } from "../src/worker.js";
+import { createWorker } from "../src/worker.js";
+import { watchedLogger } from "./watched-logger.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-interface Line {
-  level: "info" | "warn" | "error";
-  fields: Record<string, unknown>;
-  message: string;
-}
-
-// A logger whose lines can be waited for: tests wait on what the worker says, not on time.
-function watchedLogger(): Logger & {
-  lines: Line[];
-  when(match: RegExp, count?: number): Promise<void>;
-} {
-  const lines: Line[] = [];
-  const waiters: Array<() => void> = [];
-  const log = (level: Line["level"]) => (fields: Record<string, unknown>, message: string) => {
-    lines.push({ level, fields, message });
-    for (const waiter of waiters.splice(0)) waiter();
-  };
-  return {
-    lines,
-    info: log("info"),
-    warn: log("warn"),
-    error: log("error"),
-    async when(match, count = 1) {
-      while (lines.filter((line) => match.test(line.message)).length < count)
-        await new Promise<void>((resolve) => waiters.push(resolve));
-    },
-  };
-}
 
 const complete: FakeReply = {
   content: [{ type: "tool_use", id: "toolu_done", name: "complete_task", input: { result: "ok" } }],

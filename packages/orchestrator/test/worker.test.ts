@@ -7,34 +7,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createAnthropicModel } from "../src/anthropic.js";
 import { createSqliteTaskStore } from "../src/sqlite/sqlite-store.js";
 import { type FakeReply, startMessagesFake } from "../src/testing/messages-fake.js";
-import { createWorker, type Logger } from "../src/worker.js";
+import { createWorker } from "../src/worker.js";
+import { watchedLogger } from "./watched-logger.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function memoryLogger(): Logger & {
-  lines: Array<{ level: string; message: string }>;
-  when(match: RegExp): Promise<void>;
-} {
-  const lines: Array<{ level: string; message: string }> = [];
-  const waiters: Array<() => void> = [];
-  const log = (level: string) => (_fields: Record<string, unknown>, message: string) => {
-    lines.push({ level, message });
-    for (const waiter of waiters.splice(0)) waiter();
-  };
-  return {
-    lines,
-    info: log("info"),
-    warn: log("warn"),
-    error: log("error"),
-    async when(match) {
-      while (!lines.some((line) => match.test(line.message)))
-        await new Promise<void>((resolve) => waiters.push(resolve));
-    },
-  };
-}
 
 async function setup(play: () => Promise<FakeReply>, dailySessions = 50) {
   const fake = await startMessagesFake(play);
@@ -80,7 +59,7 @@ describe("the worker loop", () => {
       system: "s",
       workerId: "box",
       concurrency: 2,
-      logger: memoryLogger(),
+      logger: watchedLogger(),
     });
     expect(await worker.runOnce()).toEqual({ sessions: 3, failed: 0, last: "idle" });
     expect(most).toBe(2);
@@ -94,7 +73,7 @@ describe("the worker loop", () => {
 
   it("wakes at once when told a task was added, rather than at the next poll", async () => {
     const { store, model } = await setup(async () => complete);
-    const logger = memoryLogger();
+    const logger = watchedLogger();
     // The store, watched: the test adds the task only once the worker found the queue empty and
     // went to sleep for its (hour-long) poll, so only wake() can get the task done in time.
     let sawIdle: () => void = () => {};
@@ -125,7 +104,7 @@ describe("the worker loop", () => {
     const { store, model } = await setup(async () => complete, 1);
     await store.add({ title: "one" });
     await store.add({ title: "two" });
-    const logger = memoryLogger();
+    const logger = watchedLogger();
     const worker = createWorker({ store, model, system: "s", logger });
     expect(await worker.runOnce()).toEqual({ sessions: 1, failed: 0, last: "quota_exhausted" });
     const running = worker.run();
@@ -140,7 +119,7 @@ describe("the worker loop", () => {
   it("refuses a concurrency that is not a whole number of at least 1", async () => {
     const { store, model } = await setup(async () => complete);
     expect(() =>
-      createWorker({ store, model, system: "s", concurrency: 0, logger: memoryLogger() }),
+      createWorker({ store, model, system: "s", concurrency: 0, logger: watchedLogger() }),
     ).toThrow(/concurrency must be a whole number of at least 1, not 0/);
   });
 });

@@ -1,12 +1,11 @@
 // One contract per port, run against every adapter: the in-memory ones, S3 on moto with the real
 // SDK, and CloudFront on the loopback fake (which enforces If-Match, as CloudFront does).
-import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { afterAll } from "vitest";
 import { createCloudFrontCdn, createS3ObjectStore } from "../src/adapters/aws.js";
 import { type CloudFrontFake, startCloudFrontFake } from "../src/testing/cloudfront-fake.js";
 import { cdnContract, objectStoreContract } from "../src/testing/contract.js";
 import { createMemoryCdn, createMemoryObjectStore } from "../src/testing/memory.js";
-import { motoEndpoint, newBucket, s3Client } from "./aws.js";
+import { fakeCloudFrontClient, motoEndpoint, newBucket, s3Client } from "./aws.js";
 
 objectStoreContract("memory", async () => ({ store: createMemoryObjectStore(), prefix: "" }));
 
@@ -30,11 +29,8 @@ afterAll(async () => {
 cdnContract("CloudFront on the loopback fake", async () => {
   const fake = await startCloudFrontFake({ distributions: { E1CONTRACT: "" } });
   fakes.push(fake);
-  const client = new CloudFrontClient({
-    region: "us-east-1",
-    endpoint: fake.endpoint,
-    credentials: { accessKeyId: "a", secretAccessKey: "b" },
-    maxAttempts: 1,
-  });
-  return { cdn: createCloudFrontCdn(client), distributionId: "E1CONTRACT" };
+  return {
+    cdn: createCloudFrontCdn(fakeCloudFrontClient(fake.endpoint)),
+    distributionId: "E1CONTRACT",
+  };
 });

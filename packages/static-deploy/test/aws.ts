@@ -28,3 +28,13 @@ export function s3Client(endpoint: string, maxAttempts = 3): S3Client {
 export function cloudFrontClient(endpoint: string): CloudFrontClient {
   return new CloudFrontClient({ region: "us-east-1", endpoint, credentials, maxAttempts: 3 });
 }
+
+/** A CloudFront client for the loopback CloudFront fake (no retries: the fake answers at once). */
+export function fakeCloudFrontClient(endpoint: string): CloudFrontClient {
+  return new CloudFrontClient({
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "a", secretAccessKey: "b" },
+    maxAttempts: 1,
+  });
+}

@@ -2,13 +2,12 @@
 // loopback CloudFront fake (which, unlike moto, enforces If-Match and says "Completed").
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CloudFrontClient } from "@aws-sdk/client-cloudfront";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCloudFrontCdn, createS3ObjectStore } from "../src/adapters/aws.js";
 import { deploySite } from "../src/deploy/deploy.js";
 import { invalidate } from "../src/deploy/invalidation.js";
 import { type CloudFrontFake, startCloudFrontFake } from "../src/testing/cloudfront-fake.js";
-import { motoEndpoint, newBucket, s3Client } from "./aws.js";
+import { fakeCloudFrontClient, motoEndpoint, newBucket, s3Client } from "./aws.js";
 import { tempDir } from "./helpers.js";
 
 const fakes: CloudFrontFake[] = [];
@@ -22,13 +21,7 @@ async function fakeCdn(distributions: Record<string, string>, completeAfterPolls
     ...(completeAfterPolls ? { completeAfterPolls } : {}),
   });
   fakes.push(fake);
-  const client = new CloudFrontClient({
-    region: "us-east-1",
-    endpoint: fake.endpoint,
-    credentials: { accessKeyId: "a", secretAccessKey: "b" },
-    maxAttempts: 1,
-  });
-  return { fake, cdn: createCloudFrontCdn(client) };
+  return { fake, cdn: createCloudFrontCdn(fakeCloudFrontClient(fake.endpoint)) };
 }
 
 describe("CloudFront origin switch", () => {

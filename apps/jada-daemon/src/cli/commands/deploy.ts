@@ -1,6 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
-import type { DeployProgress, DeployResult } from "@jada/static-deploy";
+import type {
+  DeployProgress,
+  DeployResult,
+  DeploySiteOptions,
+  PromoteOptions,
+} from "@jada/static-deploy";
 import type { Command } from "commander";
 import type { AwsClients } from "../../compose/aws-clients.js";
 import type { SiteConfig, TargetConfig } from "../../config/schema.js";
@@ -17,6 +22,20 @@ interface SiteContext {
   aws: typeof import("@jada/static-deploy/aws");
   lib: typeof import("@jada/static-deploy");
 }
+
+// What a deploy and a promote take alike.
+type SharedOption =
+  | "site"
+  | "dir"
+  | "mode"
+  | "cdn"
+  | "cacheRules"
+  | "maxInvalidationPaths"
+  | "waitForInvalidation"
+  | "invalidationTimeoutMs"
+  | "concurrency"
+  | "commit"
+  | "onProgress";
 
 interface DeployOptions {
   stage?: string;
@@ -195,10 +214,21 @@ async function runDeploy(
     : (options.stage ?? (site.site.staging ? "staging" : "production"));
   const target = targetOf(site, stage);
   const progress = createProgress(io);
-  const cdn = aws.createCloudFrontCdn(clients.cloudFront);
-  const waitForInvalidation = options.wait && site.site.invalidation.wait;
-  const invalidationTimeoutMs = site.site.invalidation.timeoutSeconds * 1000;
-  const commit = gitCommit(site.dir);
+  // Typed, so that an option either library function does not take fails to compile (a spread
+  // of an untyped object would pass it silently).
+  const common: Pick<PromoteOptions, SharedOption> & Pick<DeploySiteOptions, SharedOption> = {
+    site: name,
+    dir: site.dir,
+    mode: site.site.mode,
+    cdn: aws.createCloudFrontCdn(clients.cloudFront),
+    cacheRules: site.site.cache,
+    maxInvalidationPaths: site.site.invalidation.maxPaths,
+    waitForInvalidation: options.wait && site.site.invalidation.wait,
+    invalidationTimeoutMs: site.site.invalidation.timeoutSeconds * 1000,
+    concurrency: site.site.concurrency,
+    commit: gitCommit(site.dir),
+    onProgress: progress.update,
+  };
 
   let result: DeployResult;
   if (options.promote) {
@@ -209,18 +239,8 @@ async function runDeploy(
         "USAGE",
         `site ${name}: staging needs a url for the smoke check of a promote`,
       );
-    // Literal option objects, so that an option the library does not take fails to compile.
     result = await lib.promoteSite({
-      site: name,
-      dir: site.dir,
-      mode: site.site.mode,
-      cdn,
-      cacheRules: site.site.cache,
-      maxInvalidationPaths: site.site.invalidation.maxPaths,
-      waitForInvalidation,
-      invalidationTimeoutMs,
-      concurrency: site.site.concurrency,
-      commit,
+      ...common,
       lintScope: site.site.lintScope,
       staging: {
         target: staging,
@@ -228,7 +248,6 @@ async function runDeploy(
         url,
       },
       production: { target, store: aws.createS3ObjectStore(clients.s3, target.bucket) },
-      onProgress: progress.update,
       onStep: (step, detail) =>
         io.stderr.write(
           `${step === "lint" ? "lint gate" : step === "smoke" ? "smoke check" : "deploying"}: ${detail}\n`,
@@ -239,23 +258,13 @@ async function runDeploy(
       `deploying ${name} to ${stage} (${site.site.mode}${options.dryRun ? ", dry run" : ""}) from ${site.dir}\n`,
     );
     result = await lib.deploySite({
-      site: name,
-      dir: site.dir,
-      mode: site.site.mode,
+      ...common,
       stage,
       target,
       store: aws.createS3ObjectStore(clients.s3, target.bucket),
-      cdn,
-      cacheRules: site.site.cache,
-      maxInvalidationPaths: site.site.invalidation.maxPaths,
-      waitForInvalidation,
-      invalidationTimeoutMs,
-      concurrency: site.site.concurrency,
-      commit,
       delete: options.delete,
       verify: options.verify,
       dryRun: options.dryRun,
-      onProgress: progress.update,
     });
   }
   progress.clear();
