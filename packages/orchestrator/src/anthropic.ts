@@ -105,7 +105,13 @@ export function classifyAnthropicError(error: unknown): ModelError {
     kind = "auth";
   else if (typeof status === "number" && status >= 400) kind = "invalid_request";
   else kind = "network";
-  const message = (error as Error)?.message ?? String(error);
+  // The API's own words when it answered (`401 authentication_error: invalid x-api-key`), rather
+  // than the SDK's message with the whole JSON body in it.
+  const said = (error as { error?: { error?: { message?: unknown } } })?.error?.error?.message;
+  const message =
+    typeof status === "number" && typeof said === "string"
+      ? `${status}${type ? ` ${type}` : ""}: ${said}`
+      : ((error as Error)?.message ?? String(error));
   return new ModelError(kind, `${kind}: ${message}`, {
     cause: error,
     retryAfterSeconds,

@@ -166,8 +166,11 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
         outcome: session.outcome,
         usage: session.usage,
         costUsd: costOf(session.usage, options.price),
+        // "kind: what happened" (the classified message may carry its kind already).
         error: session.error
-          ? `${session.error.kind}: ${session.error.message}`
+          ? session.error.message.startsWith(`${session.error.kind}: `)
+            ? session.error.message
+            : `${session.error.kind}: ${session.error.message}`
           : session.interrupted
             ? `interrupted after ${session.turns} turns: the worker was stopping`
             : undefined,
