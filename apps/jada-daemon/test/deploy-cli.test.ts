@@ -145,6 +145,8 @@ describe.skipIf(endpoint === undefined)("jada deploy against moto", () => {
       expect(code).toBe(1);
       expect(stderr).toContain("stopped at the lint gate");
       expect(stderr).toContain("production was not touched");
+      // The fix in jada's words: the whole lint report of the site.
+      expect(stderr).toMatch(/\nfix: jada lint \/.*\/site\n$/);
       expect(await originPath()).toBe(before);
     } finally {
       await rm(join(root, "site", "widget.html"));

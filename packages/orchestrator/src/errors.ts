@@ -14,13 +14,25 @@ export type OrchestratorErrorCode =
   | "INVALID_INPUT"
   | "STORE_FAILED";
 
+/**
+ * What fixes a store error, as data, for the caller to word: `migrate`, apply the schema's
+ * migrations; `upgrade`, run a newer version of this package (the schema is ahead of it).
+ */
+export type StoreRemedy = "migrate" | "upgrade";
+
 /** The one error type of `@jada/orchestrator`. */
 export class OrchestratorError extends Error {
   override readonly name = "OrchestratorError";
   readonly code: OrchestratorErrorCode;
+  readonly remedy: StoreRemedy | undefined;
 
-  constructor(code: OrchestratorErrorCode, message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code: OrchestratorErrorCode,
+    message: string,
+    options: { cause?: unknown; remedy?: StoreRemedy | undefined } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.remedy = options.remedy;
   }
 }

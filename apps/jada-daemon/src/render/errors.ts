@@ -62,7 +62,7 @@ export function toCliError(error: unknown, overrideExit?: number): JadaCliError 
   const rule = ERROR_RULES.find((candidate) => candidate.name === error.name);
   if (rule === undefined) return undefined;
   const code = (error as { code?: unknown }).code;
-  const fix = renderErrorFix(error as { fix?: unknown; remedy?: unknown });
+  const fix = renderErrorFix(error as Parameters<typeof renderErrorFix>[0]);
   const fixLine = fix && !error.message.includes(fix) ? `\nfix: ${fix}` : "";
   return new JadaCliError(rule.cliCode, `${error.message}${fixLine}`, {
     cause: error,

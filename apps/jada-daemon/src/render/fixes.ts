@@ -19,9 +19,29 @@ export function renderFindingFix(finding: Finding): string | undefined {
 }
 
 /** The fix line of an error a library threw: its remedy in jada's words, else its own. */
-export function renderErrorFix(error: { fix?: unknown; remedy?: unknown }): string | undefined {
-  const remedy = error.remedy as TokenFix | undefined;
-  if (remedy && (remedy.action === "reconsent" || remedy.action === "check"))
-    return renderTokenFix(remedy);
+export function renderErrorFix(error: {
+  name?: unknown;
+  code?: unknown;
+  path?: unknown;
+  fix?: unknown;
+  remedy?: unknown;
+}): string | undefined {
+  const remedy = error.remedy;
+  if (remedy === "migrate")
+    return "jada migrate (stop the daemons first when the schema is shared)";
+  if (remedy === "upgrade") return "upgrade jada here to the version that migrated the schema";
+  if (
+    typeof remedy === "object" &&
+    remedy !== null &&
+    ((remedy as TokenFix).action === "reconsent" || (remedy as TokenFix).action === "check")
+  )
+    return renderTokenFix(remedy as TokenFix);
+  // A promote stopped at the lint gate names the site it linted: the whole report is one command.
+  if (
+    error.name === "StaticDeployError" &&
+    error.code === "GATE_FAILED" &&
+    typeof error.path === "string"
+  )
+    return `jada lint ${error.path}`;
   return typeof error.fix === "string" && error.fix !== "" ? error.fix : undefined;
 }

@@ -1,6 +1,7 @@
 // Versioned migrations of the Postgres store: append only. Each runs in one transaction under an
 // advisory lock, so daemons starting at once apply each exactly once.
 import type pg from "pg";
+import { OrchestratorError } from "../errors.js";
 
 /** How many rows the day's quota is split into (migration 2: changing it takes a new one). */
 const QUOTA_STRIPES = 16;
@@ -302,8 +303,10 @@ export async function applyMigrations(
       );
       const current = rows[0]?.version ?? 0;
       if (current > MIGRATIONS.length) {
-        throw new Error(
-          `the database schema ${schema} is at version ${current}, newer than this jada (${MIGRATIONS.length}): upgrade jada`,
+        throw new OrchestratorError(
+          "STORE_FAILED",
+          `the database schema ${schema} is at version ${current}, newer than this version (${MIGRATIONS.length}) knows: upgrade it`,
+          { remedy: "upgrade" },
         );
       }
       const migration = current < upTo ? MIGRATIONS[current] : undefined;

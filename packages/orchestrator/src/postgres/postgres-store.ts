@@ -88,6 +88,18 @@ function isTransient(error: unknown): boolean {
   );
 }
 
+// A failed migration, its remedy (a schema ahead of this package) kept.
+function migrationError(error: unknown): OrchestratorError {
+  return new OrchestratorError(
+    "STORE_FAILED",
+    `cannot migrate the task store: ${(error as Error).message}`,
+    {
+      cause: error,
+      remedy: error instanceof OrchestratorError ? error.remedy : undefined,
+    },
+  );
+}
+
 function storeError(error: unknown): OrchestratorError {
   if (error instanceof OrchestratorError) return error;
   const message = (error as Error)?.message ?? String(error);
@@ -163,11 +175,7 @@ export async function openPostgresTaskStore(
     try {
       return await applyMigrations(client, schemaName);
     } catch (error) {
-      throw new OrchestratorError(
-        "STORE_FAILED",
-        `cannot migrate the task store: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw migrationError(error);
     } finally {
       client.off("error", ignore);
       client.release();
@@ -191,12 +199,14 @@ export async function openPostgresTaskStore(
     if (version < SCHEMA_VERSION)
       throw new OrchestratorError(
         "STORE_FAILED",
-        `the database schema ${schemaName} is at version ${version}, this jada needs ${SCHEMA_VERSION}: run \`jada migrate\``,
+        `the database schema ${schemaName} is at version ${version}, this version needs ${SCHEMA_VERSION}: apply the migrations first`,
+        { remedy: "migrate" },
       );
     if (version > SCHEMA_VERSION)
       throw new OrchestratorError(
         "STORE_FAILED",
-        `the database schema ${schemaName} is at version ${version}, newer than this jada (${SCHEMA_VERSION}): upgrade jada`,
+        `the database schema ${schemaName} is at version ${version}, newer than this version (${SCHEMA_VERSION}) knows: upgrade it`,
+        { remedy: "upgrade" },
       );
   } catch (error) {
     if (ownPool) await pool.end().catch(() => {});
@@ -204,13 +214,21 @@ export async function openPostgresTaskStore(
       .replace(/^task store \(postgres\): /, "")
       .replace(/^cannot migrate the task store: /, "")
       .replace(/ \(the connection was lost; it is retried\)$/, "");
-    const hint = / does not exist/.test(message) ? ": run `jada migrate`" : "";
+    const unmigrated = / does not exist/.test(message);
     throw new OrchestratorError(
       "STORE_FAILED",
       message.startsWith("the database schema")
         ? message
-        : `cannot open the task store (postgres): ${message}${hint}`,
-      { cause: error },
+        : `cannot open the task store (postgres): ${message}${unmigrated ? ": the schema is not migrated" : ""}`,
+      {
+        cause: error,
+        remedy:
+          error instanceof OrchestratorError && error.remedy
+            ? error.remedy
+            : unmigrated
+              ? "migrate"
+              : undefined,
+      },
     );
   }
 
@@ -517,11 +535,7 @@ export async function migratePostgres(options: {
     await client.connect();
     return await applyMigrations(client, options.schema ?? "jada");
   } catch (error) {
-    throw new OrchestratorError(
-      "STORE_FAILED",
-      `cannot migrate the task store: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw migrationError(error);
   } finally {
     await client.end().catch(() => {});
   }

@@ -61,7 +61,8 @@ export interface PromoteResult extends DeployResult {
  * production in one bucket, production is pointed at the very release staging serves,
  * uploading nothing; otherwise the site is deployed to production as usual.
  *
- * @throws {StaticDeployError} `GATE_FAILED` (with the reasons in the message).
+ * @throws {StaticDeployError} `GATE_FAILED` (with the reasons in the message; at the lint gate
+ *   its `path` is the site that was linted).
  */
 export async function promoteSite(options: PromoteOptions): Promise<PromoteResult> {
   const { site, dir, staging, production } = options;
@@ -80,7 +81,9 @@ export async function promoteSite(options: PromoteOptions): Promise<PromoteResul
           (finding) =>
             `  ${finding.file}:${finding.line}:${finding.column} ${finding.ruleId}: ${finding.message}`,
         )
-        .join("\n")}\nRun: jada lint ${dir}`,
+        .join("\n")}`,
+      // The site linted: a caller names its own command for the whole report.
+      { path: dir },
     );
   }
 
