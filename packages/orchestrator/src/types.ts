@@ -137,3 +137,113 @@ export type TaskTransition =
     }
   | { status: "needs_you"; message: string }
   | { status: "failed"; message: string };
+
+/** How a job's run ended: `missed` (no daemon ran at its time) and `skipped` (the previous run
+ * still ran) were never started. */
+export type JobRunOutcome = "running" | "ok" | "error" | "timed_out" | "missed" | "skipped";
+
+/** One run of a scheduled job, as the store keeps it. */
+export interface JobRun {
+  id: string;
+  job: string;
+  /** The slot it ran for (ISO 8601); null for a manual run. */
+  scheduledFor: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: JobRunOutcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** The command that fixes it, when the error said. */
+  fix: string | null;
+  /** Whether waiting can help; null when it did not fail. */
+  retryable: boolean | null;
+  manual: boolean;
+  workerId: string | null;
+}
+
+/** A job as the store knows it: when it is due next. */
+export interface JobState {
+  name: string;
+  /** ISO 8601; null before the first schedule. */
+  nextDueAt: string | null;
+  registeredAt: string;
+}
+
+/** Why an alert of a job is open. */
+export type AlertCause = "non_retryable" | "failures" | "consecutive" | "dead_man";
+
+/** An alert about a job: open until the job recovers; acknowledged by a person. */
+export interface JobAlert {
+  id: string;
+  job: string;
+  cause: AlertCause;
+  message: string;
+  code: string | null;
+  fix: string | null;
+  openedAt: string;
+  /** When a sink was last told (the opening, or a reminder). */
+  notifiedAt: string;
+  closedAt: string | null;
+  ackedAt: string | null;
+  /** The `needs_you` task opened for it, when there is one. */
+  taskId: string | null;
+}
+
+/** How a run ended, as `finishJobRun` records it. */
+export interface JobRunEnd {
+  outcome: "ok" | "error" | "timed_out";
+  errorCode?: string | undefined;
+  errorMessage?: string | undefined;
+  fix?: string | undefined;
+  retryable?: boolean | undefined;
+}
+
+/**
+ * Port: where jobs, their runs and their alerts live (the same database as the tasks). Every
+ * move of a job's next due time is a compare-and-set on the time read, so of many daemons on one
+ * database exactly one runs (or records) each slot.
+ */
+export interface JobStore {
+  /** Registers a job when it is new (due at `firstDueAt`); returns what is stored. */
+  ensureJob(name: string, firstDueAt: number): Promise<JobState>;
+  jobs(): Promise<JobState[]>;
+  /**
+   * Takes the run due at `dueAt` and moves the job to `nextDueAt`, only if it is still due at
+   * `dueAt`. Returns the new run's id (outcome `running`), or undefined when another took it.
+   */
+  claimJobRun(
+    name: string,
+    dueAt: number,
+    nextDueAt: number,
+    workerId: string,
+  ): Promise<string | undefined>;
+  /** A run outside the schedule (`jada jobs run`); the next due time is untouched. */
+  startManualRun(name: string, workerId: string): Promise<string>;
+  finishJobRun(runId: string, end: JobRunEnd): Promise<void>;
+  /**
+   * Records runs that never started (`missed`, `skipped`) and moves the job from `dueAt` to
+   * `nextDueAt`, only if it is still due at `dueAt`; false when another daemon did it first.
+   */
+  skipJobRuns(
+    name: string,
+    dueAt: number,
+    nextDueAt: number,
+    runs: ReadonlyArray<{ scheduledFor: number; outcome: "missed" | "skipped"; message?: string }>,
+  ): Promise<boolean>;
+  /** A job's runs, newest first. */
+  jobRuns(name: string, limit: number): Promise<JobRun[]>;
+  /** Opens an alert of a job and cause, unless one is open already (then returns that one). */
+  openAlert(input: {
+    job: string;
+    cause: AlertCause;
+    message: string;
+    code?: string | undefined;
+    fix?: string | undefined;
+  }): Promise<{ alert: JobAlert; opened: boolean }>;
+  markAlertNotified(id: string): Promise<void>;
+  setAlertTask(id: string, taskId: string): Promise<void>;
+  closeAlert(id: string): Promise<JobAlert>;
+  ackAlert(id: string): Promise<JobAlert>;
+  /** Alerts, newest first: the open ones, or all (`open: false` is not a filter: all). */
+  alerts(filter?: { open?: boolean | undefined; job?: string | undefined }): Promise<JobAlert[]>;
+}

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../src/postgres/migrations.js";
 import { openPostgresTaskStore } from "../src/postgres/postgres-store.js";
 import { taskStoreContract } from "../src/testing/contract.js";
+import { jobStoreContract } from "../src/testing/job-contract.js";
 import {
   dropTestSchema,
   postgresAvailable,
@@ -34,6 +35,9 @@ if (available.ok) {
       schema: freshSchema(),
       ...options,
     }),
+  );
+  jobStoreContract("postgres", (clock) =>
+    openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema: freshSchema(), clock }),
   );
 }
 
@@ -82,7 +86,7 @@ describe.skipIf(!available.ok)("postgres task store", () => {
         await expect(
           openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema, migrate }),
         ).rejects.toMatchObject({
-          message: expect.stringMatching(/at version 99, newer than this version \(2\) knows/),
+          message: expect.stringMatching(/at version 99, newer than this version \(3\) knows/),
           remedy: "upgrade",
         });
       }

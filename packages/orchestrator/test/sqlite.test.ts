@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSqliteTaskStore } from "../src/sqlite/sqlite-store.js";
 import { taskStoreContract } from "../src/testing/contract.js";
+import { jobStoreContract } from "../src/testing/job-contract.js";
 
 const dirs: string[] = [];
 async function tempFile(): Promise<string> {
@@ -18,9 +19,12 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-// The contract, on a real file (WAL mode), not only :memory:.
+// The contracts, on a real file (WAL mode), not only :memory:.
 taskStoreContract("sqlite", async (options) =>
   createSqliteTaskStore({ path: await tempFile(), ...options }),
+);
+jobStoreContract("sqlite", async (clock) =>
+  createSqliteTaskStore({ path: await tempFile(), clock }),
 );
 
 describe("sqlite task store", () => {

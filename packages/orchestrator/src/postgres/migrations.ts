@@ -267,6 +267,45 @@ const MIGRATIONS: Array<(s: string) => string> = [
         WHERE id = t.id RETURNING * INTO t;
       RETURN QUERY SELECT 'finished'::text, to_jsonb(t), ses.worker_id;
     END $$;`,
+  // 3: scheduled jobs, their runs and their alerts. A job's next due time moves by compare-and-
+  // set, so of many daemons exactly one runs each slot; one open alert per job and cause.
+  (s) => `
+    CREATE TABLE ${s}.jobs (
+      name text PRIMARY KEY,
+      next_due_at bigint,
+      registered_at bigint NOT NULL
+    );
+    CREATE TABLE ${s}.job_runs (
+      id text PRIMARY KEY,
+      job text NOT NULL,
+      scheduled_for bigint,
+      started_at bigint NOT NULL,
+      ended_at bigint,
+      outcome text NOT NULL CHECK (outcome IN ('running','ok','error','timed_out','missed','skipped')),
+      error_code text,
+      error_message text,
+      fix text,
+      retryable boolean,
+      manual boolean NOT NULL DEFAULT false,
+      worker_id text,
+      seq bigserial
+    );
+    CREATE INDEX job_runs_job ON ${s}.job_runs (job, started_at DESC, seq DESC);
+    CREATE TABLE ${s}.alerts (
+      id text PRIMARY KEY,
+      job text NOT NULL,
+      cause text NOT NULL,
+      message text NOT NULL,
+      code text,
+      fix text,
+      opened_at bigint NOT NULL,
+      notified_at bigint NOT NULL,
+      closed_at bigint,
+      acked_at bigint,
+      task_id text,
+      seq bigserial
+    );
+    CREATE UNIQUE INDEX alerts_open ON ${s}.alerts (job, cause) WHERE closed_at IS NULL;`,
 ];
 
 /** How many migrations this version of the package knows. */

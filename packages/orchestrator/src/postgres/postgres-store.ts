@@ -10,8 +10,17 @@ import {
   toTask as taskFromRow,
 } from "../store-rows.js";
 import { ABANDONED_SESSION, outOfSessionsMessage, planTransition } from "../store-rules.js";
-import type { ClaimResult, Clock, QuotaStatus, SessionRecord, Task, TaskStore } from "../types.js";
+import type {
+  ClaimResult,
+  Clock,
+  JobStore,
+  QuotaStatus,
+  SessionRecord,
+  Task,
+  TaskStore,
+} from "../types.js";
 import { applyMigrations, quoteIdent, SCHEMA_VERSION } from "./migrations.js";
+import { createPostgresJobStore } from "./postgres-jobs.js";
 
 /** Options of {@link openPostgresTaskStore}. */
 export interface PostgresTaskStoreOptions {
@@ -43,8 +52,11 @@ export interface PostgresTaskStoreOptions {
     | undefined;
 }
 
-/** The Postgres store: a {@link TaskStore} that also wakes you when any daemon adds a task. */
-export interface PostgresTaskStore extends TaskStore {
+/**
+ * The Postgres store: a {@link TaskStore} (that also wakes you when any daemon adds a task) and
+ * the {@link JobStore} of the same schema.
+ */
+export interface PostgresTaskStore extends TaskStore, JobStore {
   /** Applies pending migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
 }
@@ -314,6 +326,7 @@ export async function openPostgresTaskStore(
   };
 
   const store: PostgresTaskStore = {
+    ...createPostgresJobStore(query, s, clock),
     migrate,
     async add(input) {
       if (!input.title || input.title.trim() === "")

@@ -12,6 +12,7 @@ import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
 import type {
   ClaimResult,
   Clock,
+  JobStore,
   QuotaStatus,
   SessionEnd,
   SessionRecord,
@@ -19,6 +20,7 @@ import type {
   TaskStore,
   TaskTransition,
 } from "../types.js";
+import { createSqliteJobStore, JOB_TABLES } from "./sqlite-jobs.js";
 
 /** Options of {@link createSqliteTaskStore}. */
 export interface SqliteTaskStoreOptions {
@@ -88,6 +90,8 @@ const MIGRATIONS: string[] = [
   // The day's spend, for the token and dollar budgets.
   `ALTER TABLE quota_days ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE quota_days ADD COLUMN usd REAL NOT NULL DEFAULT 0;`,
+  // Scheduled jobs, their runs and their alerts.
+  JOB_TABLES,
 ];
 
 type TaskRow = StoredTaskRow<string>;
@@ -110,7 +114,7 @@ const toSession = (row: SessionRow): SessionRecord => sessionFromRow(row, readJs
  * const claim = await store.claim("worker-1", 120_000);
  * ```
  */
-export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStore {
+export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStore & JobStore {
   const clock = options.clock ?? { now: () => Date.now() };
   const limit = options.dailySessions ?? 5;
   const rollover = options.rolloverMinutes ?? 0;
@@ -303,6 +307,7 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
   const finish = immediate(finishTransaction);
 
   return {
+    ...createSqliteJobStore(db, clock),
     async add(input) {
       if (!input.title || input.title.trim() === "")
         throw new OrchestratorError("INVALID_INPUT", "a task needs a title");

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { type ContractStoreOptions, manualClock, taskStoreContract } from "./contract.js";
+export { jobStoreContract } from "./job-contract.js";
 export {
   type FakeReply,
   type FakeRequest,

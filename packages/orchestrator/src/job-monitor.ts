@@ -1,0 +1,109 @@
+// The rules that turn a job's run history into alerts: pure, so every case is a table test.
+import type { MonitorRules } from "./job.js";
+import type { AlertCause, JobRun } from "./types.js";
+
+/** Why a job should have an alert open now. */
+export interface AlertFinding {
+  cause: AlertCause;
+  message: string;
+  code: string | undefined;
+  fix: string | undefined;
+}
+
+/** What {@link evaluateJob} concludes. */
+export interface JobVerdict {
+  /** The causes that should have an open alert now (none when the job is well). */
+  findings: AlertFinding[];
+  /** The last `recoveryThreshold` runs succeeded: open alerts close, a recovery is announced. */
+  recovered: boolean;
+}
+
+/** The rules in force: the issue's defaults where a job says nothing. */
+export function rulesWithDefaults(rules: MonitorRules, periodMs: number) {
+  const graceMs = rules.graceMs ?? 5 * 60_000;
+  return {
+    failures: rules.failures ?? { count: 2, withinMinutes: 60 },
+    consecutive: rules.consecutive,
+    noSuccessForMs: rules.noSuccessForMs ?? 2 * periodMs + graceMs,
+    realertMs: rules.realertMs ?? 6 * 3_600_000,
+    recoveryThreshold: Math.max(1, rules.recoveryThreshold ?? 1),
+  };
+}
+
+const failed = (run: JobRun) => run.outcome === "error" || run.outcome === "timed_out";
+const finished = (run: JobRun) => run.outcome === "ok" || failed(run);
+
+/**
+ * Judges a job from its runs (newest first) at `now`:
+ * - `non_retryable`: its latest run failed with an error that waiting will not heal (a revoked
+ *   token): an alert at the first failure;
+ * - `consecutive`: its latest runs failed `consecutive` times in a row;
+ * - `failures`: its latest run failed, and `failures.count` runs failed within the window (the
+ *   default, 2 within 60 minutes: one blip is quiet, a second within the hour is not);
+ * - `dead_man`: no success for `noSuccessForMs` (default 2 periods + 5 minutes), counted from
+ *   its last success or, before any, from when it was registered: it fires when the job never
+ *   runs at all.
+ */
+export function evaluateJob(input: {
+  job: string;
+  runs: readonly JobRun[];
+  periodMs: number;
+  now: number;
+  registeredAt: number;
+  rules: MonitorRules;
+}): JobVerdict {
+  const rules = rulesWithDefaults(input.rules, input.periodMs);
+  const done = input.runs.filter(finished);
+  const latest = done[0];
+  const findings: AlertFinding[] = [];
+  const describe = (run: JobRun) =>
+    `${run.outcome === "timed_out" ? "timed out" : (run.errorMessage ?? "failed")}${run.errorCode ? ` (${run.errorCode})` : ""}`;
+
+  if (latest !== undefined && failed(latest)) {
+    const base = { code: latest.errorCode ?? undefined, fix: latest.fix ?? undefined };
+    if (latest.retryable === false)
+      findings.push({
+        cause: "non_retryable",
+        message: `${input.job} failed, and will not heal by itself: ${describe(latest)}`,
+        ...base,
+      });
+    let streak = 0;
+    while (streak < done.length && failed(done[streak] as JobRun)) streak++;
+    if (rules.consecutive !== undefined && streak >= rules.consecutive)
+      findings.push({
+        cause: "consecutive",
+        message: `${input.job} failed ${streak} times in a row: ${describe(latest)}`,
+        ...base,
+      });
+    const since = input.now - rules.failures.withinMinutes * 60_000;
+    const recent = done.filter(
+      (run) => failed(run) && Date.parse(run.endedAt ?? run.startedAt) >= since,
+    ).length;
+    if (recent >= rules.failures.count)
+      findings.push({
+        cause: "failures",
+        message: `${input.job} failed ${recent} times within ${rules.failures.withinMinutes} minutes: ${describe(latest)}`,
+        ...base,
+      });
+  }
+
+  const lastSuccess = done.find((run) => run.outcome === "ok");
+  const since = lastSuccess
+    ? Date.parse(lastSuccess.endedAt ?? lastSuccess.startedAt)
+    : input.registeredAt;
+  if (input.now - since > rules.noSuccessForMs) {
+    const minutes = Math.round((input.now - since) / 60_000);
+    findings.push({
+      cause: "dead_man",
+      message: `${input.job} has not succeeded for ${minutes} minutes (${lastSuccess ? "since its last success" : "since it was scheduled"}): ${latest ? `its last run ${latest.outcome === "ok" ? "succeeded" : describe(latest)}` : "it has not run at all"}`,
+      code: latest?.errorCode ?? undefined,
+      fix: latest?.fix ?? undefined,
+    });
+  }
+
+  const recovered =
+    findings.length === 0 &&
+    done.length >= rules.recoveryThreshold &&
+    done.slice(0, rules.recoveryThreshold).every((run) => run.outcome === "ok");
+  return { findings, recovered };
+}
