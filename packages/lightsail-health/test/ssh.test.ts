@@ -200,12 +200,18 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
 
   it("is UNKNOWN, never OK, when the unit is missing or the API refuses", async () => {
     const quiet = parts("quiet", quietSshd.port);
-    const missing = await checkHealth({ instance: "quiet", ...quiet });
+    // The probe reads this machine's own load: a loaded test machine must not make it CRITICAL.
+    const thresholds = { loadWarningPerCpu: 1e6, loadCriticalPerCpu: 1e6 };
+    const missing = await checkHealth({ instance: "quiet", ...quiet, thresholds });
     expect(missing.unobserved).toContain("systemctl: unit jada-agent.service not found");
     expect(missing.verdict).toBe("UNKNOWN");
 
     fake.failNext("GetInstanceAccessDetails", "AccessDeniedException", "not allowed");
-    const denied = await checkHealth({ instance: "quiet", ...parts("quiet", quietSshd.port) });
+    const denied = await checkHealth({
+      instance: "quiet",
+      ...parts("quiet", quietSshd.port),
+      thresholds,
+    });
     expect(denied.verdict).toBe("UNKNOWN");
     expect(denied.unobserved[0]).toMatch(
       /^ssh: Lightsail refused temporary access to quiet: AccessDeniedException/,
