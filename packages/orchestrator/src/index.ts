@@ -7,12 +7,41 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type AlertEvent,
+  type AlertSink,
+  alertText,
+  createLogAlertSink,
+  createTaskAlertSink,
+  createWebhookAlertSink,
+  type WebhookAlertSinkOptions,
+} from "./alert-sinks.js";
 export {
   type AnthropicModelOptions,
   classifyAnthropicError,
   createAnthropicModel,
 } from "./anthropic.js";
 export { OrchestratorError, type OrchestratorErrorCode } from "./errors.js";
+export {
+  defineJob,
+  describeJobError,
+  type JobContext,
+  type JobDefinition,
+  JobError,
+  type JobSpec,
+  type MissedPolicy,
+  type MonitorRules,
+  type OverlapPolicy,
+  parseSchedule,
+  type Schedule,
+} from "./job.js";
+export {
+  type AlertFinding,
+  evaluateJob,
+  type JobVerdict,
+  rulesWithDefaults,
+} from "./job-monitor.js";
 export {
   type AgentModel,
   type ContentBlock,
@@ -46,6 +75,12 @@ export {
   runNextTask,
 } from "./run-task.js";
 export {
+  createScheduler,
+  type Scheduler,
+  type SchedulerOptions,
+  type SchedulerStatus,
+} from "./scheduler.js";
+export {
   type Checkpoint,
   type RunSessionOptions,
   runSession,
@@ -61,8 +96,15 @@ export {
   toolSpec,
 } from "./tools.js";
 export type {
+  AlertCause,
   ClaimResult,
   Clock,
+  JobAlert,
+  JobRun,
+  JobRunEnd,
+  JobRunOutcome,
+  JobState,
+  JobStore,
   NewTask,
   QuotaLimit,
   QuotaStatus,

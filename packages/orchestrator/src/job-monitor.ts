@@ -12,7 +12,7 @@ export interface AlertFinding {
 
 /** What {@link evaluateJob} concludes. */
 export interface JobVerdict {
-  /** The causes that should have an open alert now (none when the job is well). */
+  /** The causes that should have an open alert now, the gravest first (none when it is well). */
   findings: AlertFinding[];
   /** The last `recoveryThreshold` runs succeeded: open alerts close, a recovery is announced. */
   recovered: boolean;

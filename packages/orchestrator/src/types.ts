@@ -34,6 +34,8 @@ export interface NewTask {
   maxAttempts?: number | undefined;
   notBefore?: Date | undefined;
   parentId?: string | undefined;
+  /** Opens the task for a person (`needs_you`) with this message, rather than for the agent. */
+  needsYou?: string | undefined;
 }
 
 /** The daily session quota (and the optional token and dollar budgets), as of now. */

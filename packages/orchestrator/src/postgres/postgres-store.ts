@@ -336,8 +336,8 @@ export async function openPostgresTaskStore(
       try {
         const { rows } = await query<TaskRow>(
           `WITH task AS (
-             INSERT INTO ${s}.tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at)
-             VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7, $8, $8) RETURNING *
+             INSERT INTO ${s}.tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at, needs_you)
+             VALUES ($1, $2, $3, CASE WHEN $9::text IS NULL THEN 'pending' ELSE 'needs_you' END, $4, $5, $6, $7, $8, $8, $9) RETURNING *
            ), event AS (
              INSERT INTO ${s}.events (at, task_id, kind) SELECT $8, id, 'added' FROM task
            )
@@ -351,6 +351,7 @@ export async function openPostgresTaskStore(
             input.notBefore?.getTime() ?? null,
             input.parentId ?? null,
             now,
+            input.needsYou ?? null,
           ],
         );
         return toTask(rows[0] as TaskRow);

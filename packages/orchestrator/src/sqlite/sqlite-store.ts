@@ -137,8 +137,8 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
 
   const statements = {
     insert: db.prepare(
-      `INSERT INTO tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at)
-       VALUES (@id, @title, @prompt, 'pending', @priority, @maxAttempts, @notBefore, @parentId, @now, @now)`,
+      `INSERT INTO tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at, needs_you)
+       VALUES (@id, @title, @prompt, @status, @priority, @maxAttempts, @notBefore, @parentId, @now, @now, @needsYou)`,
     ),
     get: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE id = ?"),
     all: db.prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY created_at, rowid"),
@@ -325,6 +325,8 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
         notBefore: input.notBefore?.getTime() ?? null,
         parentId: input.parentId ?? null,
         now,
+        status: input.needsYou === undefined ? "pending" : "needs_you",
+        needsYou: input.needsYou ?? null,
       });
       statements.event.run(now, id, "added", null);
       return toTask(mustGet(id));
