@@ -7,6 +7,7 @@ import { registerDaemonCommand } from "./commands/daemon.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerGoogleCommands } from "./commands/google.js";
 import { registerHealthCommands } from "./commands/health.js";
+import { registerJobCommands } from "./commands/jobs.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerTaskCommands } from "./commands/tasks.js";
 import { createCommandContext, type RegisterCommands } from "./context.js";
@@ -23,6 +24,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerHealthCommands,
   registerDaemonCommand,
   registerTaskCommands,
+  registerJobCommands,
 ];
 
 /**

@@ -2,13 +2,16 @@
 // SQLite in the data directory.
 import { mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { TaskStore } from "@jada/orchestrator";
+import type { JobStore, TaskStore } from "@jada/orchestrator";
 import type { JadaConfig } from "../config/schema.js";
 import { JadaCliError } from "../errors.js";
 
 /** Where the store is, as said to a person (never with a password). */
 export interface OpenedTaskStore {
-  store: TaskStore;
+  /** The tasks, and the jobs with their runs and alerts, in one database. */
+  store: TaskStore & JobStore;
+  /** The data directory, when the store is SQLite in it. */
+  dataDir?: string | undefined;
   /** `sqlite (/path/jada.db)` or `postgres (postgres://user:***@host/db, schema jada)`. */
   where: string;
 }
@@ -86,9 +89,14 @@ export async function openTaskStore(source: TaskStoreSource): Promise<OpenedTask
       });
       return { store, where: postgresWhere(url, config.database.schema) };
     }
-    const path = join(dataDir(source), "jada.db");
+    const dir = dataDir(source);
+    const path = join(dir, "jada.db");
     const { createSqliteTaskStore } = await import("@jada/orchestrator/sqlite");
-    return { store: createSqliteTaskStore({ path, ...quota }), where: `sqlite (${path})` };
+    return {
+      store: createSqliteTaskStore({ path, ...quota }),
+      where: `sqlite (${path})`,
+      dataDir: dir,
+    };
   } catch (error) {
     if (error instanceof JadaCliError) throw error;
     throw new JadaCliError("STORE", (error as Error).message, { cause: error });

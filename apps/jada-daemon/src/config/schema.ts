@@ -250,6 +250,84 @@ export const agentConfigSchema = z
   })
   .describe("The agent daemon (jada daemon).");
 
+/** When a job's failures alert (`jobs.<name>.rules`). */
+export const jobRulesSchema = z
+  .strictObject({
+    failures: z
+      .strictObject({
+        count: z.number().int().min(1),
+        withinMinutes: z.number().int().min(1),
+      })
+      .optional()
+      .describe("Alert when this many runs failed within the window (default 2 within 60)."),
+    consecutive: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Alert after this many failures in a row (default off)."),
+    noSuccessForMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Alert when the job has not succeeded for this long (default 2 periods + 5 min)."),
+    realertHours: z
+      .number()
+      .positive()
+      .optional()
+      .describe("Remind while an alert stays open, this often (default 6)."),
+    recoveryThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Successes in a row that close the alert (default 1)."),
+  })
+  .describe("When the job's failures raise an alert.");
+
+/** `jobs.<name>`: a built-in job switched on or off, and its schedule and rules. */
+export const jobConfigSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Run this job."),
+    schedule: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("An interval (30m, 6h) or a cron expression (default: the job's own)."),
+    timezone: z.string().optional().describe("Time zone of a cron schedule (IANA name)."),
+    missed: z
+      .enum(["skip", "once", "all"])
+      .optional()
+      .describe("Runs missed while no daemon ran: record them (skip), run once now, or run each."),
+    rules: jobRulesSchema.optional(),
+  })
+  .describe("A job of the daemon.");
+
+/** `alerts`: where the jobs' alerts go, besides the log. */
+export const alertsConfigSchema = z
+  .strictObject({
+    webhook: z
+      .strictObject({
+        url: z
+          .url()
+          .optional()
+          .describe(
+            "POST every alert here as JSON with a Slack-compatible text (JADA_ALERT_WEBHOOK_URL wins; keep a secret URL in the environment).",
+          ),
+        headers: z
+          .record(z.string(), z.string())
+          .default({})
+          .describe('Headers sent with it; a value "$NAME" is read from the environment.'),
+      })
+      .prefault({}),
+    tasks: z
+      .boolean()
+      .default(true)
+      .describe("Open a needs_you task per alert (closed on recovery)."),
+  })
+  .describe("Where alerts go: always the log, a webhook when set, and tasks.");
+
 /** `aws`: only what the default provider chain cannot say. */
 export const awsConfigSchema = z
   .strictObject({
@@ -296,6 +374,11 @@ export const configSchema = z
     agent: agentConfigSchema.prefault({}),
     aws: awsConfigSchema.prefault({}),
     google: googleConfigSchema.prefault({}),
+    jobs: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.:_-]*$/, "a job name"), jobConfigSchema)
+      .default({})
+      .describe("The daemon's jobs, by name (tokens-check, self-check)."),
+    alerts: alertsConfigSchema.prefault({}),
     database: z
       .strictObject({
         url: z

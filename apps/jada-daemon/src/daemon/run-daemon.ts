@@ -1,8 +1,17 @@
 // The daemon's one lifecycle: the logger, the worker, the signals, and one way to stop.
 import { format } from "node:util";
-import { createWorker, type Logger, modelRetirement, type TaskStore } from "@jada/orchestrator";
+import {
+  createScheduler,
+  createWorker,
+  type JobStore,
+  type Logger,
+  modelRetirement,
+  type TaskStore,
+} from "@jada/orchestrator";
 import { pino } from "pino";
 import { API_KEY_FIXES, createAgentModel, readApiKey } from "../compose/agent-model.js";
+import { alertSinks, daemonJobs } from "../compose/jobs.js";
+import type { Services } from "../compose/services.js";
 import type { JadaConfig } from "../config/schema.js";
 import type { CliIo } from "../io.js";
 import { VERSION } from "../version.js";
@@ -11,7 +20,11 @@ import { VERSION } from "../version.js";
 export interface RunDaemonOptions {
   config: JadaConfig;
   io: CliIo;
-  store: TaskStore;
+  store: TaskStore & JobStore;
+  /** The composed services (the jobs use them: the Google token manager, …). */
+  services: Services;
+  /** The SQLite data directory, when there is one (the self-check watches its disk). */
+  dataDir?: string | undefined;
   /** How the store is named in the start line. */
   where: string;
   /** Run what is runnable now, then return (cron, tests). */
@@ -30,7 +43,9 @@ export function createDaemonLogger(): Logger & pino.Logger {
 /**
  * Runs the agent daemon until SIGTERM or SIGINT (or, with `once`, until what is runnable now has
  * run) and returns the exit code: 0, or 1 when a `--once` pass had failed sessions or found the
- * key refused. SIGHUP reads the API key again and lifts a pause. The store is closed on return.
+ * key refused. Beside the agent's worker runs the scheduler of the jobs, whose alerts go to the
+ * log, the webhook and tasks. SIGHUP reads the API key again and lifts a pause. The store is
+ * closed on return.
  */
 export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   const { config, io, store } = options;
@@ -61,9 +76,22 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     fixes: API_KEY_FIXES,
     logger,
   });
+  let jobs: ReturnType<typeof daemonJobs>;
+  let sinks: ReturnType<typeof alertSinks>;
+  try {
+    jobs = daemonJobs({ services: options.services, store, dataDir: options.dataDir });
+    sinks = alertSinks(config.alerts, io.env, store, logger);
+  } catch (error) {
+    restoreConsole();
+    await store.close();
+    throw error;
+  }
+  const scheduler = createScheduler({ store, jobs, sinks, logger, workerId: worker.id });
   logger.info(
     {
       version: VERSION,
+      jobs: jobs.map((job) => job.name),
+      alerts: sinks.map((sink) => sink.name),
       store: options.where,
       model: config.agent.model,
       apiKey: apiKey?.source ?? "none",
@@ -85,6 +113,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     // Bounded: a call that never returns does not keep the process; its lease then expires.
     setTimeout(() => process.exit(0), options.stopTimeoutMs ?? 120_000).unref();
     void worker.stop();
+    void scheduler.stop();
   };
   const reload = () => {
     try {
@@ -109,6 +138,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   signals.on("SIGHUP", reload);
   try {
     if (options.once) {
+      await scheduler.tick();
       const result = await worker.runOnce();
       const failed = result.failed > 0 || result.paused?.reason === "auth";
       (failed ? logger.warn : logger.info).call(
@@ -118,7 +148,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       );
       return failed ? 1 : 0;
     }
-    await worker.run();
+    await Promise.all([worker.run(), scheduler.run()]);
     return 0;
   } finally {
     signals.off("SIGTERM", onTerm);

@@ -28,14 +28,16 @@ configuration or store errors.`,
     )
     .action(async (options: { once?: boolean; dataDir?: string }) => {
       const services = await context.services();
-      const { store, where } = await services.openTaskStore(options.dataDir);
+      const { store, where, dataDir } = await services.openTaskStore(options.dataDir);
       const { runDaemon } = await import("../../daemon/run-daemon.js");
       context.exit(
         await runDaemon({
           config: services.config,
+          services,
           io: context.io,
           store,
           where,
+          dataDir,
           once: options.once === true,
         }),
       );
