@@ -7,7 +7,7 @@
 //   print "<dayStart> <taskId>" per claim, and stop once the quota is spent at or after
 //   `stopWhenSpentAfter` (or the queue is empty): bounded by work, not by a wall-clock window.
 // hang: claim one task, save a checkpoint, print "claimed <id>", then wait to be killed.
-import { createWorker } from "../dist/index.js";
+import { createScheduler, createWorker, defineJob } from "../dist/index.js";
 import { openPostgresTaskStore } from "../dist/postgres.js";
 
 const options = JSON.parse(process.argv[2]);
@@ -44,7 +44,32 @@ const logger = {
   },
 };
 
-if (options.mode === "race") {
+if (options.mode === "jobs") {
+  // A daemon's scheduler: say "ready", wait for "go", then go round every 20 ms for windowMs,
+  // printing the slot of each run this process executed.
+  process.stdout.write("ready\n");
+  process.stdin.setEncoding("utf8");
+  for await (const chunk of process.stdin) if (chunk.includes("go")) break;
+  const quiet = { info() {}, warn() {}, error: logger.error };
+  const scheduler = createScheduler({
+    store,
+    logger: quiet,
+    workerId: options.workerId,
+    jobs: [
+      defineJob({
+        name: "every-second",
+        schedule: "1s",
+        missed: "once",
+        run: ({ scheduledFor }) => void process.stdout.write(`${scheduledFor?.getTime()}\n`),
+      }),
+    ],
+  });
+  const until = Date.now() + options.windowMs;
+  while (Date.now() < until) {
+    await scheduler.tick();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+} else if (options.mode === "race") {
   process.stdout.write("ready\n");
   process.stdin.setEncoding("utf8");
   for await (const chunk of process.stdin) if (chunk.includes("go")) break;

@@ -276,6 +276,32 @@ describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
     await store.close();
   }, 60_000);
 
+  it("4 daemons share one job: each slot runs on exactly one of them", async () => {
+    const schema = freshSchema();
+    (await addTasks(schema, 0)).store.close();
+    const daemons = Array.from({ length: 4 }, (_, n) =>
+      startWorker({
+        url: TEST_DATABASE_URL,
+        schema,
+        workerId: `d${n}`,
+        mode: "jobs",
+        windowMs: 6000,
+      }),
+    );
+    await Promise.all(daemons.map((daemon) => daemon.ready));
+    for (const daemon of daemons) daemon.child.stdin?.end("go\n");
+    const codes = await Promise.all(daemons.map((daemon) => daemon.exited));
+    expect(codes, daemons.map((daemon) => daemon.stderr()).join("")).toEqual([0, 0, 0, 0]);
+    const slots = daemons.flatMap((daemon) => daemon.lines());
+    // Never twice: each slot ran once, whichever daemon took it.
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(slots.length).toBeGreaterThanOrEqual(3);
+    const store = await openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema });
+    const runs = await store.jobRuns("every-second", 100);
+    expect(runs.filter((run) => run.outcome === "ok")).toHaveLength(slots.length);
+    await store.close();
+  }, 60_000);
+
   it("after kill -9 mid-session, another worker resumes the task from its checkpoint once the lease expires", async () => {
     const schema = freshSchema();
     const { store, ids } = await addTasks(schema, 1);
