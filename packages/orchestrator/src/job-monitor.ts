@@ -22,7 +22,12 @@ export interface JobVerdict {
 export function rulesWithDefaults(rules: MonitorRules, periodMs: number) {
   const graceMs = rules.graceMs ?? 5 * 60_000;
   return {
-    failures: rules.failures ?? { count: 2, withinMinutes: 60 },
+    // The seeds' rule (2 within 60 minutes) for jobs of up to 30 minutes; a longer period widens
+    // the window to two periods, so that two failures in a row always alert.
+    failures: rules.failures ?? {
+      count: 2,
+      withinMinutes: Math.max(60, Math.ceil((2 * periodMs) / 60_000)),
+    },
     consecutive: rules.consecutive,
     noSuccessForMs: rules.noSuccessForMs ?? 2 * periodMs + graceMs,
     realertMs: rules.realertMs ?? 6 * 3_600_000,
@@ -39,7 +44,8 @@ const finished = (run: JobRun) => run.outcome === "ok" || failed(run);
  *   token): an alert at the first failure;
  * - `consecutive`: its latest runs failed `consecutive` times in a row;
  * - `failures`: its latest run failed, and `failures.count` runs failed within the window (the
- *   default, 2 within 60 minutes: one blip is quiet, a second within the hour is not);
+ *   default, 2 within 60 minutes or two periods, whichever is longer: one blip is quiet, a
+ *   second soon after is not);
  * - `dead_man`: no success for `noSuccessForMs` (default 2 periods + 5 minutes), counted from
  *   its last success or, before any, from when it was registered: it fires when the job never
  *   runs at all.

@@ -77,7 +77,7 @@ export type MissedPolicy = "skip" | "once" | "all";
 
 /** When a job's failures raise an alert (see {@link evaluateJob}). */
 export interface MonitorRules {
-  /** More than `count - 1` failures within the window: an alert (default 2 within 60). */
+  /** `count` failures within the window: an alert (default 2 within 60 minutes or 2 periods). */
   failures?: { count: number; withinMinutes: number } | undefined;
   /** This many failures in a row: an alert (default off). */
   consecutive?: number | undefined;
