@@ -3,7 +3,8 @@
  * `TaskStore`, SQLite adapter in `./sqlite`, contract suite in `./testing`) takes the day's
  * session slot in the same transaction as the claim; the session runner counts every turn,
  * nudges the agent to checkpoint before the limit, and the next session starts from that
- * checkpoint; the worker loop runs it all in the daemon. Jobs and alerts follow.
+ * checkpoint; the worker loop runs it all in the daemon. The scheduler runs background jobs
+ * (`defineJob`), records every run, and raises alerts (log, webhook, a task) with their fix.
  *
  * @packageDocumentation
  */
