@@ -161,9 +161,14 @@ export async function openPostgresTaskStore(
       types,
       connectionTimeoutMillis: 10_000,
     });
-  // An idle connection that dies (server restart, pg_terminate_backend) must not crash the
-  // process: the pool drops it and opens another on the next query.
+  // A connection that dies (server restart, pg_terminate_backend) must not crash the process:
+  // idle, the pool drops it ("error" on the pool); checked out, the error reaches the query
+  // that uses it, but the client emits "error" too, which with no listener would end the
+  // process (a loaded machine found this between two queries of a pass).
   pool.on("error", () => {});
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
 
   const query = async <R extends pg.QueryResultRow>(
     text: string,
