@@ -48,6 +48,30 @@ function start(dir: string, args: string[], env: Record<string, string> = {}) {
 const jada = (dir: string, args: string[], env: Record<string, string> = {}) =>
   start(dir, args, env).done;
 
+describe("jada jobs and jada alerts, the built binary", () => {
+  it("lists the jobs and the alerts as JSON, and refuses an unknown job with exit 2", async () => {
+    const dir = await workspace();
+    const listed = await jada(dir, ["jobs", "list", "--json"]);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((job: { name: string }) => job.name)).toEqual([
+      "tokens-check",
+      "self-check",
+    ]);
+    const alerts = await jada(dir, ["alerts", "list", "--json"]);
+    expect([alerts.code, JSON.parse(alerts.stdout)]).toEqual([0, []]);
+    const ran = await jada(dir, ["jobs", "run", "self-check", "--json"]);
+    expect(ran.code).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({
+      job: "self-check",
+      outcome: "ok",
+      manual: true,
+    });
+    const unknown = await jada(dir, ["jobs", "history", "self-check", "--limit", "0"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--limit must be a whole number of at least 1");
+  });
+});
+
 describe("jada on a fresh data directory", () => {
   it("comes up in five processes started at once", async () => {
     const dir = await workspace();

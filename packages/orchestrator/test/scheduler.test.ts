@@ -221,6 +221,40 @@ describe("runs", () => {
     expect((await store.jobRuns("slow", 10)).map((run) => run.outcome)).toEqual(["skipped", "ok"]);
   });
 
+  it("queues a slot behind the run in progress when the job says so", async () => {
+    let release: () => void = () => {};
+    let started: () => void = () => {};
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    let runs = 0;
+    const { clock, store, scheduler } = await setup([
+      {
+        name: "queued",
+        schedule: "30m",
+        overlap: "queue",
+        run: () => {
+          runs++;
+          if (runs > 1) return;
+          return new Promise<void>((resolve) => {
+            release = resolve;
+            started();
+          });
+        },
+      },
+    ]);
+    await scheduler.tick();
+    clock.set(START + 30 * MINUTE);
+    const first = scheduler.tick();
+    await running;
+    clock.set(START + 60 * MINUTE);
+    const second = scheduler.tick();
+    release();
+    await Promise.all([first, second]);
+    expect(runs).toBe(2);
+    expect((await store.jobRuns("queued", 10)).map((run) => run.outcome)).toEqual(["ok", "ok"]);
+  });
+
   it("aborts a run past its timeout, records timed_out, and records a synchronous throw", async () => {
     let aborted = false;
     const { clock, store, scheduler } = await setup([
