@@ -1,5 +1,4 @@
 // The daemon's built-in jobs and the alert sinks, composed from the configuration.
-import { statfs } from "node:fs/promises";
 import {
   type AlertSink,
   createLogAlertSink,
@@ -7,7 +6,6 @@ import {
   createWebhookAlertSink,
   defineJob,
   type JobDefinition,
-  JobError,
   type JobSpec,
   type JobStore,
   type Logger,
@@ -16,7 +14,8 @@ import {
 } from "@jada/orchestrator";
 import type { JadaConfig } from "../config/schema.js";
 import { JadaCliError } from "../errors.js";
-import { renderTokenFix } from "../render/fixes.js";
+import { selfCheck } from "../jobs/self-check.js";
+import { tokensCheck } from "../jobs/tokens-check.js";
 import type { Services } from "./services.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -29,69 +28,10 @@ export interface JobsContext {
   dataDir?: string | undefined;
 }
 
-// The jobs the daemon has, with their defaults; the config switches them and overrides these.
+// The jobs the daemon has, with their defaults (each in jobs/); the config switches them and
+// overrides these.
 function builtInSpecs(context: JobsContext): JobSpec[] {
-  return [
-    {
-      name: "tokens-check",
-      schedule: "6h",
-      // A revoked token is found within one period, not "at the next run in a day".
-      missed: "once",
-      async run() {
-        const google = await context.services.google();
-        const results = await google.manager.checkAll({ refresh: true });
-        const broken = results.filter(
-          (health) =>
-            health.status === "revoked" ||
-            health.status === "misconfigured" ||
-            health.status === "expiring",
-        );
-        const first = broken[0];
-        if (first !== undefined)
-          throw new JobError(
-            broken
-              .map(
-                (health) =>
-                  `${health.account} is ${health.status}${health.reasons[0] ? `: ${health.reasons[0]}` : ""}`,
-              )
-              .join("; "),
-            {
-              code: `TOKEN_${first.status.toUpperCase()}`,
-              fix: first.remedy ? renderTokenFix(first.remedy) : undefined,
-              // Waiting does not bring a revoked or dying token back: alert at once.
-              retryable: false,
-            },
-          );
-        const unknown = results.filter((health) => health.status === "unknown");
-        if (unknown.length > 0)
-          throw new JobError(
-            `Google could not be asked about ${unknown.map((health) => health.account).join(", ")}: ${unknown[0]?.reasons[0] ?? "unknown"}`,
-            { code: "TOKEN_UNKNOWN", retryable: true },
-          );
-      },
-    },
-    {
-      name: "self-check",
-      schedule: "15m",
-      missed: "skip",
-      async run() {
-        await context.store.quota();
-        if (context.dataDir === undefined) return;
-        const disk = await statfs(context.dataDir);
-        const free = disk.bavail * disk.bsize;
-        const total = disk.blocks * disk.bsize;
-        if (free < 200 * 1024 * 1024 || free / total < 0.05)
-          throw new JobError(
-            `the disk of ${context.dataDir} has ${Math.round(free / 1024 / 1024)} MiB free (${((free / total) * 100).toFixed(1)}%)`,
-            {
-              code: "DISK_LOW",
-              fix: "sudo journalctl --vacuum-size=200M; then look for large files: sudo du -xh / | sort -h | tail",
-              retryable: false,
-            },
-          );
-      },
-    },
-  ];
+  return [tokensCheck(context), selfCheck(context)];
 }
 
 function rulesOf(rules: NonNullable<JadaConfig["jobs"][string]["rules"]>): MonitorRules {
