@@ -290,29 +290,44 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     }
   };
 
-  const scheduler: Scheduler = {
-    async tick() {
-      await register();
-      const at = now();
-      lastTickAt = at;
-      const started: Array<Promise<unknown>> = [];
-      for (const state of await options.store.jobs()) {
-        const job = byName.get(state.name);
-        if (job === undefined || state.nextDueAt === null) continue;
-        const dueAt = Date.parse(state.nextDueAt);
-        if (dueAt > at) continue;
-        try {
-          started.push(...(await runDue(job, dueAt, at)));
-        } catch (error) {
-          options.logger.error(
-            { job: job.name, error: (error as Error)?.message },
-            `job ${job.name} could not be scheduled: ${(error as Error)?.message}`,
-          );
-        }
+  // One round: the due runs started (and, for a test's tick, waited for), then the monitor. The
+  // daemon's loop does not wait for a run: a slow job must not hold the others back; the
+  // monitor then judges each job again when its run ends.
+  const round = async (waitForRuns: boolean) => {
+    await register();
+    const at = now();
+    lastTickAt = at;
+    const started: Array<Promise<unknown>> = [];
+    for (const state of await options.store.jobs()) {
+      const job = byName.get(state.name);
+      if (job === undefined || state.nextDueAt === null) continue;
+      const dueAt = Date.parse(state.nextDueAt);
+      if (dueAt > at) continue;
+      try {
+        started.push(...(await runDue(job, dueAt, at)));
+      } catch (error) {
+        options.logger.error(
+          { job: job.name, error: (error as Error)?.message },
+          `job ${job.name} could not be scheduled: ${(error as Error)?.message}`,
+        );
       }
-      await Promise.all(started);
-      await monitor(now());
-    },
+    }
+    if (waitForRuns) await Promise.all(started);
+    else
+      for (const run of started)
+        void run.then(() =>
+          monitor(now()).catch((error: unknown) =>
+            options.logger.error(
+              { error: (error as Error)?.message },
+              `the job monitor failed: ${(error as Error)?.message}`,
+            ),
+          ),
+        );
+    await monitor(now());
+  };
+
+  const scheduler: Scheduler = {
+    tick: () => round(true),
     async runNow(name) {
       const job = byName.get(name);
       if (job === undefined)
@@ -332,7 +347,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         );
         while (!stopped) {
           try {
-            await scheduler.tick();
+            await round(false);
           } catch (error) {
             options.logger.error(
               { error: (error as Error)?.message },

@@ -292,6 +292,50 @@ describe("runs", () => {
     });
   });
 
+  it("in its loop, a slow job does not hold the others back", async () => {
+    let releaseSlow: () => void = () => {};
+    const slowHeld = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
+    let fastRan: () => void = () => {};
+    const fast = new Promise<void>((resolve) => {
+      fastRan = resolve;
+    });
+    const dir = await mkdtemp(join(tmpdir(), "jada-scheduler-loop-"));
+    const store = createSqliteTaskStore({ path: join(dir, "jada.db") });
+    cleanups.push(async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    let slowRuns = 0;
+    const scheduler = createScheduler({
+      store,
+      logger: watchedLogger(),
+      jobs: [
+        defineJob({
+          name: "slow",
+          schedule: "1s",
+          run: () => {
+            slowRuns++;
+            return slowRuns === 1 ? slowHeld : undefined;
+          },
+        }),
+        // Runs at every second; the test goes on once it ran after the slow one started.
+        defineJob({
+          name: "fast",
+          schedule: "1s",
+          run: () => (slowRuns > 0 ? fastRan() : undefined),
+        }),
+      ],
+    });
+    const loop = scheduler.run();
+    await fast; // with the loop waiting for the slow run, this would never come
+    releaseSlow();
+    await scheduler.stop();
+    await loop;
+    expect(slowRuns).toBeGreaterThanOrEqual(1);
+  });
+
   it("runs a job now, as a manual run that leaves the schedule alone", async () => {
     const { store, scheduler } = await setup([{ name: "sync", schedule: "30m", run: () => {} }]);
     const run = await scheduler.runNow("sync");
