@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authorizeGoogle } from "./consent.js";
 import { runJada } from "./run-jada.js";
 
 const CLIENT_SECRET = "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est";
@@ -44,28 +45,8 @@ afterAll(async () => {
 
 describe("jada auth google and jada tokens", () => {
   it("authorizes an account through the printed URL, then checks and lists it", async () => {
-    let browsed = false;
-    const auth = await jada(
-      [
-        "auth",
-        "google",
-        "--account",
-        "ops@sailjada.com",
-        "--client-file",
-        "client_secret.json",
-        "--no-browser",
-      ],
-      (stderr) => {
-        const url = /\n {2}(http\S+)\n/.exec(stderr)?.[1];
-        if (url && !browsed) {
-          browsed = true;
-          // The person: open the URL, consent, land on jada's loopback page.
-          void fetch(url, { redirect: "manual" }).then((response) =>
-            fetch(response.headers.get("location") ?? ""),
-          );
-        }
-      },
-    );
+    // The person opens the printed URL and consents; Google redirects to jada's loopback page.
+    const auth = await authorizeGoogle("ops@sailjada.com", { cwd: root });
     expect(auth.code).toBe(0);
     expect(auth.stdout).toContain("authorized ops@sailjada.com");
     const storePath = join(root, "state", "google-tokens.json");

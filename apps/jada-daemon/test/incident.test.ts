@@ -2,9 +2,7 @@
 // of `jada daemon` every 30 minutes (as the booking sync ran), the real google-auth-library and
 // token store against the loopback Google, the scheduler on a manual clock, and every sink: the
 // log, a webhook received by a loopback server, a needs_you task.
-import { once } from "node:events";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
@@ -15,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { alertSinks, daemonJobs } from "../src/compose/jobs.js";
 import { createServices } from "../src/compose/services.js";
 import { loadConfig } from "../src/config/load.js";
-import { runJada } from "./run-jada.js";
+import { authorizeGoogle, startWebhook } from "./consent.js";
 
 const MINUTE = 60_000;
 const ACCOUNT = "ops@sailjada.com";
@@ -27,18 +25,10 @@ afterEach(async () => {
 async function incident() {
   const root = await mkdtemp(join(tmpdir(), "jada-incident-"));
   const google: GoogleFake = await startGoogleFake();
-  const posts: Array<{ event: string; fix: string | null; text: string }> = [];
-  const hook = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    posts.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-    response.writeHead(200).end();
-  });
-  hook.listen(0, "127.0.0.1");
-  await once(hook, "listening");
-  const port = (hook.address() as { port: number }).port;
+  const hook = await startWebhook<{ event: string; fix: string | null; text: string }>();
+  const posts = hook.received;
   cleanups.push(async () => {
-    hook.close();
+    await hook.close();
     await google.close();
     await rm(root, { recursive: true, force: true });
   });
@@ -65,25 +55,9 @@ async function incident() {
   );
   const env = {
     JADA_DATA_DIR: join(root, "data"),
-    JADA_ALERT_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+    JADA_ALERT_WEBHOOK_URL: hook.url,
   };
-  let browsed = false;
-  const auth = await runJada(
-    ["auth", "google", "--account", ACCOUNT, "--client-file", "client_secret.json", "--no-browser"],
-    {
-      cwd: root,
-      env,
-      onStderr: (stderr) => {
-        const url = /\n {2}(http\S+)\n/.exec(stderr)?.[1];
-        if (url && !browsed) {
-          browsed = true;
-          void fetch(url, { redirect: "manual" }).then((response) =>
-            fetch(response.headers.get("location") ?? ""),
-          );
-        }
-      },
-    },
-  );
+  const auth = await authorizeGoogle(ACCOUNT, { cwd: root, env });
   if (auth.code !== 0) throw new Error(auth.stderr);
 
   const io = { stdout: { write() {} }, stderr: { write() {} }, env, cwd: root };

@@ -2,19 +2,18 @@
 // through main): a Google refresh token revoked, the tokens-check job alerting at its first
 // failure with the command that fixes it, a webhook POST, one task for a person, then the
 // recovery. Against the loopback Google of @jada/google-token/testing.
-import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { authorizeGoogle, startWebhook } from "./consent.js";
 import { runJada } from "./run-jada.js";
 
 let root: string;
 let google: GoogleFake;
 let hookUrl: string;
-const posts: Array<{ event: string; text: string; job: string; fix: string | null }> = [];
+let posts: Array<{ event: string; text: string; job: string; fix: string | null }> = [];
 let closeHook: () => Promise<void>;
 const SECRET_PATH = "/services/T0001/B0002/hook-secret-x9";
 
@@ -28,21 +27,12 @@ const jada = (args: string[], onStderr?: (text: string) => void) =>
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "jada-jobs-cli-"));
   google = await startGoogleFake();
-  const server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    posts.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-    response.writeHead(200).end("ok");
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  hookUrl = `http://127.0.0.1:${address.port}${SECRET_PATH}`;
-  closeHook = async () => {
-    server.close();
-    await once(server, "close");
-  };
+  const hook = await startWebhook<{ event: string; text: string; job: string; fix: string | null }>(
+    SECRET_PATH,
+  );
+  hookUrl = hook.url;
+  posts = hook.received;
+  closeHook = hook.close;
   await writeFile(
     join(root, "client_secret.json"),
     JSON.stringify({
@@ -63,27 +53,10 @@ beforeAll(async () => {
     }),
   );
   // A person consents once, as in `jada auth google`.
-  let browsed = false;
-  const auth = await jada(
-    [
-      "auth",
-      "google",
-      "--account",
-      "ops@sailjada.com",
-      "--client-file",
-      "client_secret.json",
-      "--no-browser",
-    ],
-    (stderr) => {
-      const url = /\n {2}(http\S+)\n/.exec(stderr)?.[1];
-      if (url && !browsed) {
-        browsed = true;
-        void fetch(url, { redirect: "manual" }).then((response) =>
-          fetch(response.headers.get("location") ?? ""),
-        );
-      }
-    },
-  );
+  const auth = await authorizeGoogle("ops@sailjada.com", {
+    cwd: root,
+    env: { JADA_DATA_DIR: join(root, "data") },
+  });
   if (auth.code !== 0) throw new Error(`consent failed: ${auth.stderr}`);
 });
 
