@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,8 +91,11 @@ describe("jada health <instance> over real OpenSSH", () => {
             instances: { "jada-orchestrator": { region: "us-west-2", port: sshd.port } },
           }),
         );
+        // Keys in a temporary directory of this test's own: other tests count theirs.
+        await mkdir(join(dir, "tmp"));
         const env = {
           PATH: process.env["PATH"] ?? "",
+          TMPDIR: join(dir, "tmp"),
           AWS_ENDPOINT_URL_LIGHTSAIL: fake.endpoint,
           AWS_ACCESS_KEY_ID: "testing",
           AWS_SECRET_ACCESS_KEY: "testing",
@@ -117,6 +120,7 @@ describe("jada health <instance> over real OpenSSH", () => {
           "metrics  CPU avg 4% max 4%; burst 100%; status checks failed 0",
         );
         expect(text.stdout).toContain("[critical] google-token");
+        expect(readdirSync(join(dir, "tmp"))).toEqual([]);
 
         const json = await run(["health", "jada-orchestrator", "--json", "--since", "-1h"]);
         expect(JSON.parse(json.stdout)).toMatchObject({
@@ -175,10 +179,15 @@ describe("jada health <instance> over real OpenSSH", () => {
           join(dir, "jada.config.json"),
           JSON.stringify({ instances: { hangs: { region: "us-west-2", port: sshd.port } } }),
         );
+        // Its own temporary directory: the keys it writes there, and its ssh's command line,
+        // are told apart from those of the other tests running at the same time.
+        const privateTmp = join(dir, "tmp");
+        await mkdir(privateTmp);
         const child = spawn(process.execPath, [bin, "health", "hangs"], {
           cwd: dir,
           env: {
             PATH: process.env["PATH"] ?? "",
+            TMPDIR: privateTmp,
             AWS_ENDPOINT_URL_LIGHTSAIL: fake.endpoint,
             AWS_ACCESS_KEY_ID: "testing",
             AWS_SECRET_ACCESS_KEY: "testing",
@@ -187,14 +196,14 @@ describe("jada health <instance> over real OpenSSH", () => {
         });
         const exited = once(child, "exit");
         // Wait until jada's ssh is connected and the probe hangs on the host.
-        while (sshProcesses().length === 0 || remoteProbes().length === 0)
+        while (sshProcesses(privateTmp).length === 0 || remoteProbes().length === 0)
           await new Promise((resolve) => setTimeout(resolve, 50));
         child.kill("SIGTERM");
         const [, signal] = await exited;
         expect(signal).toBe("SIGTERM");
         // Nothing of it is left: no ssh process, no key on disk.
-        expect(sshProcesses()).toEqual([]);
-        expect(readdirSync(tmpdir()).filter((name) => name.startsWith("jada-ssh-"))).toEqual([]);
+        expect(sshProcesses(privateTmp)).toEqual([]);
+        expect(readdirSync(privateTmp)).toEqual([]);
       } finally {
         await fake.close();
         await sshd.stop();
@@ -204,9 +213,11 @@ describe("jada health <instance> over real OpenSSH", () => {
   );
 });
 
-// The ssh clients of jada's health check running now (their key lives in a jada-ssh- directory).
-function sshProcesses(): string[] {
-  return commandLines().filter((line) => line.startsWith("ssh ") && line.includes("jada-ssh-"));
+// The ssh clients of a jada health check running now, whose key lives under `tmp`.
+function sshProcesses(tmp: string): string[] {
+  return commandLines().filter(
+    (line) => line.startsWith("ssh ") && line.includes(join(tmp, "jada-ssh-")),
+  );
 }
 
 // The hanging probes on the test host.
