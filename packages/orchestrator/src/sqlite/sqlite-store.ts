@@ -123,7 +123,7 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     db = new Database(options.path);
     // First, so that every statement below waits for a process that opened the file at once.
     db.pragma("busy_timeout = 5000");
-    db.pragma("journal_mode = WAL");
+    enableWal(db);
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
     migrate(db);
@@ -398,6 +398,23 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
       db.close();
     },
   };
+}
+
+// Switching a new file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once to
+// the processes that opened it at the same moment, whatever busy_timeout says (a loaded machine
+// found this with five daemons starting together): try again for a while, and not at all once
+// another process has switched it.
+function enableWal(db: Database.Database): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if (db.pragma("journal_mode", { simple: true }) !== "wal") db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || attempt >= 200) throw error;
+      Atomics.wait(pause, 0, 0, 5 + Math.random() * 20);
+    }
+  }
 }
 
 function migrate(db: Database.Database): void {
