@@ -163,17 +163,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return run;
   };
 
-  // The due slots of a job at `at`, oldest first (at most `limit`), and the next one after.
+  // The due slots of a job at `at`, oldest first: the most recent `limit` of them, how many
+  // earlier ones there were beyond those, and the next slot after `at`.
   const dueSlots = (job: JobDefinition, from: number, at: number, limit: number) => {
     const slots: number[] = [];
-    let slot = from;
-    while (slot <= at && slots.length < limit) {
-      slots.push(slot);
-      slot = job.schedule.next(slot);
-    }
     let more = 0;
-    while (slot <= at && more < 100_000) {
-      more++;
+    for (let slot = from, steps = 0; slot <= at && steps < 1_000_000; steps++) {
+      slots.push(slot);
+      if (slots.length > limit) {
+        slots.shift();
+        more++;
+      }
       slot = job.schedule.next(slot);
     }
     return { slots, more, next: job.schedule.next(at) };

@@ -192,6 +192,30 @@ describe("missed runs across a restart", () => {
   });
 });
 
+describe("a long downtime", () => {
+  it("records the latest slots it missed, says how many earlier ones, and runs the latest", async () => {
+    const ran: number[] = [];
+    const { clock, store, scheduler } = await setup([
+      {
+        name: "minutely",
+        schedule: "1m",
+        run: ({ scheduledFor }) => void ran.push(scheduledFor?.getTime() ?? 0),
+      },
+    ]);
+    await scheduler.tick();
+    // Three days down: 4,320 slots.
+    clock.set(START + 3 * 24 * 60 * MINUTE + 30_000);
+    await scheduler.tick();
+    expect(ran).toEqual([START + 3 * 24 * 60 * MINUTE]);
+    const history = await store.jobRuns("minutely", 200);
+    const missed = history.filter((run) => run.outcome === "missed");
+    expect(missed).toHaveLength(99);
+    // 4,320 slots: 4,220 earlier ones counted, 99 recorded, the latest run.
+    expect(missed[0]?.errorMessage).toBe("and 4220 earlier slots");
+    expect((await store.jobs())[0]?.nextDueAt).toBe("2026-12-03T10:01:00.000Z");
+  });
+});
+
 describe("runs", () => {
   it("skips a slot while the previous run still runs, and records it", async () => {
     let release: () => void = () => {};
