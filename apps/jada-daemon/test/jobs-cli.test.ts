@@ -152,5 +152,14 @@ describe("jada jobs and jada alerts", () => {
       "jobs.sheet-sync: no such job (the jobs are tokens-check, self-check)",
     );
     expect((await jada(["alerts", "ack", ""])).stderr).toBe("jada: an alert id cannot be empty\n");
+    const badHook = await runJada(["jobs", "run", "self-check"], {
+      cwd: root,
+      env: { JADA_DATA_DIR: join(root, "data"), JADA_ALERT_WEBHOOK_URL: "hooks.example" },
+    });
+    expect(badHook).toMatchObject({
+      code: 2,
+      stderr:
+        "jada: JADA_ALERT_WEBHOOK_URL is not a URL: give the whole webhook address (https://…)\n",
+    });
   });
 });

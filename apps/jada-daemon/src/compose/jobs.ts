@@ -93,6 +93,11 @@ export function alertSinks(
 ): AlertSink[] {
   const sinks: AlertSink[] = [createLogAlertSink(logger)];
   const url = env["JADA_ALERT_WEBHOOK_URL"] || config.webhook.url;
+  if (url && !URL.canParse(url))
+    throw new JadaCliError(
+      "CONFIG_INVALID",
+      "JADA_ALERT_WEBHOOK_URL is not a URL: give the whole webhook address (https://…)",
+    );
   if (url) {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(config.webhook.headers)) {
