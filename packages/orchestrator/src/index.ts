@@ -40,6 +40,7 @@ export {
 export {
   type AlertFinding,
   evaluateJob,
+  failuresInARow,
   type JobVerdict,
   rulesWithDefaults,
 } from "./job-monitor.js";

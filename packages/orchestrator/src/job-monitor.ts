@@ -38,6 +38,17 @@ export function rulesWithDefaults(rules: MonitorRules, periodMs: number) {
 const failed = (run: JobRun) => run.outcome === "error" || run.outcome === "timed_out";
 const finished = (run: JobRun) => run.outcome === "ok" || failed(run);
 
+/** How many of a job's latest finished runs (newest first) failed in a row. */
+export function failuresInARow(runs: readonly JobRun[]): number {
+  let streak = 0;
+  for (const run of runs) {
+    if (!finished(run)) continue;
+    if (!failed(run)) break;
+    streak++;
+  }
+  return streak;
+}
+
 /**
  * Judges a job from its runs (newest first) at `now`:
  * - `non_retryable`: its latest run failed with an error that waiting will not heal (a revoked
@@ -73,8 +84,7 @@ export function evaluateJob(input: {
         message: `${input.job} failed, and will not heal by itself: ${describe(latest)}`,
         ...base,
       });
-    let streak = 0;
-    while (streak < done.length && failed(done[streak] as JobRun)) streak++;
+    const streak = failuresInARow(done);
     if (rules.consecutive !== undefined && streak >= rules.consecutive)
       findings.push({
         cause: "consecutive",

@@ -54,7 +54,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const now = options.now ?? Date.now;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const byName = new Map(options.jobs.map((job) => [job.name, job]));
-  const current = new Map<string, Promise<JobRun | undefined>>();
+  const current = new Map<string, Promise<void>>();
   const stopping = new AbortController();
   let registered: Promise<void> | undefined;
   let lastTickAt: number | undefined;
@@ -89,7 +89,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     job: JobDefinition,
     runId: string,
     scheduledFor: number | undefined,
-  ): Promise<JobRun | undefined> => {
+  ): Promise<void> => {
     const abort = new AbortController();
     const onStop = () => abort.abort(stopping.signal.reason);
     stopping.signal.addEventListener("abort", onStop);
@@ -140,22 +140,18 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
           `job ${job.name} failed: ${failure.message}${failure.fix ? `; fix: ${failure.fix}` : ""}`,
         );
       }
-      return (await options.store.jobRuns(job.name, 5)).find((run) => run.id === runId);
     } catch (error) {
       options.logger.error(
         { ...fields, error: (error as Error)?.message },
         `job ${job.name}: its run could not be recorded`,
       );
-      return undefined;
     }
   };
 
   // Starts a run (after the one in progress, when the job queues), tracked until it ends.
   const launch = (job: JobDefinition, runId: string, scheduledFor: number | undefined) => {
     const before = current.get(job.name);
-    const run = (before ?? Promise.resolve(undefined)).then(() =>
-      execute(job, runId, scheduledFor),
-    );
+    const run = (before ?? Promise.resolve()).then(() => execute(job, runId, scheduledFor));
     current.set(job.name, run);
     void run.then(() => {
       if (current.get(job.name) === run) current.delete(job.name);
@@ -334,8 +330,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         throw new Error(`no job ${name}: the jobs are ${[...byName.keys()].join(", ") || "none"}`);
       await register();
       const runId = await options.store.startManualRun(name, workerId);
-      const run = await launch(job, runId, undefined);
+      await launch(job, runId, undefined);
       await monitor(now());
+      const run = (await options.store.jobRuns(name, 5)).find((recorded) => recorded.id === runId);
       if (run === undefined) throw new Error(`job ${name}: its run could not be recorded`);
       return run;
     },

@@ -27,12 +27,12 @@ export const ERROR_RULES: readonly ErrorRule[] = [
 const AWS_SETUP = [
   {
     test: (error: Error) => error.name === "CredentialsProviderError",
-    message: () => "no AWS credentials found",
+    message: "no AWS credentials found",
     fix: "set AWS_PROFILE (see aws configure), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; on an instance, attach a role",
   },
   {
     test: (error: Error) => /^Region is missing/.test(error.message),
-    message: () => "no AWS region set",
+    message: "no AWS region set",
     fix: 'set aws.region in jada.config.json (for example "us-west-2"), or AWS_REGION',
   },
 ] as const;
@@ -53,7 +53,7 @@ export function toCliError(error: unknown, overrideExit?: number): JadaCliError 
   for (let cause: unknown = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
     const setup = AWS_SETUP.find((candidate) => candidate.test(cause as Error));
     if (setup)
-      return new JadaCliError("USAGE", `${setup.message()}\nfix: ${setup.fix}`, {
+      return new JadaCliError("USAGE", `${setup.message}\nfix: ${setup.fix}`, {
         cause: error,
         exitCode: overrideExit ?? 2,
       });

@@ -5,15 +5,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { collect } from "../concurrency.js";
 import type { Cdn, ObjectStore } from "../types.js";
 
 const META = { contentType: "text/html; charset=utf-8", cacheControl: "no-cache", md5: "" };
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
 
 /**
  * The {@link ObjectStore} contract. `open` gives a store on an empty bucket (or an empty prefix

@@ -25,25 +25,19 @@ export function registerJobCommands(program: Command, context: CommandContext): 
     .summary("each job: schedule, last run and outcome, next run, failures in a row, open alert")
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { failuresInARow } = await import("@jada/orchestrator");
       const rows = await withJobs(command, context, async ({ store, definitions }) => {
         const states = await store.jobs();
         const open = await store.alerts({ open: true });
         return Promise.all(
           definitions.map(async (job) => {
             const runs = await store.jobRuns(job.name, 50);
-            const finished = runs.filter((run) => run.outcome !== "running");
-            let streak = 0;
-            while (
-              streak < finished.length &&
-              ["error", "timed_out"].includes((finished[streak] as JobRun).outcome)
-            )
-              streak++;
             return {
               name: job.name,
               schedule: job.schedule.text,
               lastRun: runs[0] ?? null,
               nextRunAt: states.find((state) => state.name === job.name)?.nextDueAt ?? null,
-              consecutiveFailures: streak,
+              consecutiveFailures: failuresInARow(runs),
               openAlert: open.find((alert) => alert.job === job.name) ?? null,
             };
           }),
@@ -108,9 +102,7 @@ Example:
     .option("--limit <n>", "how many runs (default 20)", parseLimit, 20)
     .option("--json", "print as JSON")
     .action(async (name: string, options: { limit: number; json?: boolean }, command: Command) => {
-      const runs = await withJobs(command, context, ({ store }) =>
-        store.jobRuns(name, options.limit),
-      );
+      const runs = await withStore(command, context, (store) => store.jobRuns(name, options.limit));
       if (options.json) context.io.stdout.write(renderJson(runs));
       else if (runs.length === 0) context.io.stdout.write(`no runs of ${name} yet\n`);
       else
@@ -121,9 +113,7 @@ Example:
               formatTime(run.startedAt),
               run.manual ? "manual" : run.scheduledFor ? formatTime(run.scheduledFor) : "-",
               run.outcome,
-              run.endedAt
-                ? `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`
-                : "-",
+              took(run) ?? "-",
               [run.errorMessage, run.fix ? `fix: ${run.fix}` : undefined]
                 .filter(Boolean)
                 .join("; "),
@@ -186,14 +176,14 @@ interface Composed {
 async function withStore<T>(
   command: Command,
   context: CommandContext,
-  work: (store: OpenedTaskStore["store"]) => Promise<T>,
+  work: (store: OpenedTaskStore["store"], dataDir: string | undefined) => Promise<T>,
 ): Promise<T> {
   const services = await context.services();
-  const { store } = await services.openTaskStore(
+  const { store, dataDir } = await services.openTaskStore(
     command.optsWithGlobals<{ dataDir?: string }>().dataDir,
   );
   try {
-    return await work(store);
+    return await work(store, dataDir);
   } finally {
     await store.close();
   }
@@ -205,16 +195,14 @@ async function withJobs<T>(
   work: (composed: Composed) => Promise<T>,
 ): Promise<T> {
   const services = await context.services();
-  const opened = await services.openTaskStore(
-    command.optsWithGlobals<{ dataDir?: string }>().dataDir,
+  const { daemonJobs } = await import("../../compose/jobs.js");
+  return withStore(command, context, (store, dataDir) =>
+    work({
+      store,
+      definitions: daemonJobs({ services, store, dataDir }),
+      config: services.config,
+    }),
   );
-  try {
-    const { daemonJobs } = await import("../../compose/jobs.js");
-    const definitions = daemonJobs({ services, store: opened.store, dataDir: opened.dataDir });
-    return await work({ store: opened.store, definitions, config: services.config });
-  } finally {
-    await opened.store.close();
-  }
 }
 
 // The CLI's log: what goes wrong, on stderr, as plain lines.
@@ -224,12 +212,16 @@ function stderrLogger(context: CommandContext): Logger {
   return { info: () => {}, warn: say, error: say };
 }
 
+// How long a finished run took: `1.2 s`.
+function took(run: JobRun): string | undefined {
+  if (run.endedAt === null) return undefined;
+  return `${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`;
+}
+
 function describeRun(run: JobRun): string {
-  const took = run.endedAt
-    ? ` in ${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`
-    : "";
-  if (run.outcome === "ok") return `${run.job}: ok${took}`;
-  return `${run.job}: ${run.outcome}${took}: ${run.errorMessage ?? ""}${run.fix ? `\nfix: ${run.fix}` : ""}`;
+  const time = run.endedAt === null ? "" : ` in ${took(run)}`;
+  if (run.outcome === "ok") return `${run.job}: ok${time}`;
+  return `${run.job}: ${run.outcome}${time}: ${run.errorMessage ?? ""}${run.fix ? `\nfix: ${run.fix}` : ""}`;
 }
 
 function describeAlerts(alerts: JobAlert[]): string {
