@@ -1,7 +1,10 @@
 // What the tests' person does for `jada auth google`: opens the printed URL (the loopback Google
 // consents and redirects to jada's one-time server), so that the command can finish.
 import { once } from "node:events";
+import { writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
+import { join } from "node:path";
+import type { GoogleFake } from "@jada/google-token/testing";
 import { type JadaRun, runJada } from "./run-jada.js";
 
 /** `jada auth google --account ACCOUNT --client-file client_secret.json`, consented. */
@@ -47,4 +50,39 @@ export async function startWebhook<T = Record<string, unknown>>(path = "/hook") 
       await once(server, "close");
     },
   };
+}
+
+/**
+ * A directory set up for Google: `client_secret.json` (with `clientSecret`) and a
+ * `jada.config.json` whose `google` points at the loopback Google, the store at
+ * `state/google-tokens.json`, with `extra` keys beside it.
+ */
+export async function writeGoogleSetup(
+  root: string,
+  google: GoogleFake,
+  options: { clientSecret?: string; extra?: Record<string, unknown> } = {},
+): Promise<void> {
+  await writeFile(
+    join(root, "client_secret.json"),
+    JSON.stringify({
+      installed: {
+        client_id: "123.apps.googleusercontent.com",
+        client_secret: options.clientSecret ?? "GOCSPX-test",
+      },
+    }),
+  );
+  await writeFile(
+    join(root, "jada.config.json"),
+    JSON.stringify({
+      google: {
+        store: "state/google-tokens.json",
+        oauth: {
+          tokenUrl: google.tokenUrl,
+          authUrl: google.authUrl,
+          tokenInfoUrl: google.tokenInfoUrl,
+        },
+      },
+      ...options.extra,
+    }),
+  );
 }

@@ -1,11 +1,11 @@
 // `jada auth google` and `jada tokens` as a user runs them (in process, through main), against
 // the loopback Google of @jada/google-token/testing.
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizeGoogle } from "./consent.js";
+import { authorizeGoogle, writeGoogleSetup } from "./consent.js";
 import { runJada } from "./run-jada.js";
 
 const CLIENT_SECRET = "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est";
@@ -18,25 +18,7 @@ const jada = (args: string[], onStderr?: (text: string) => void) =>
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "jada-google-cli-"));
   google = await startGoogleFake();
-  await writeFile(
-    join(root, "client_secret.json"),
-    JSON.stringify({
-      installed: { client_id: "123.apps.googleusercontent.com", client_secret: CLIENT_SECRET },
-    }),
-  );
-  await writeFile(
-    join(root, "jada.config.json"),
-    JSON.stringify({
-      google: {
-        store: "state/google-tokens.json",
-        oauth: {
-          tokenUrl: google.tokenUrl,
-          authUrl: google.authUrl,
-          tokenInfoUrl: google.tokenInfoUrl,
-        },
-      },
-    }),
-  );
+  await writeGoogleSetup(root, google, { clientSecret: CLIENT_SECRET });
 });
 afterAll(async () => {
   await google.close();

@@ -2,7 +2,7 @@
 // of `jada daemon` every 30 minutes (as the booking sync ran), the real google-auth-library and
 // token store against the loopback Google, the scheduler on a manual clock, and every sink: the
 // log, a webhook received by a loopback server, a needs_you task.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { alertSinks, daemonJobs } from "../src/compose/jobs.js";
 import { createServices } from "../src/compose/services.js";
 import { loadConfig } from "../src/config/load.js";
-import { authorizeGoogle, startWebhook } from "./consent.js";
+import { authorizeGoogle, startWebhook, writeGoogleSetup } from "./consent.js";
 
 const MINUTE = 60_000;
 const ACCOUNT = "ops@sailjada.com";
@@ -32,27 +32,10 @@ async function incident() {
     await google.close();
     await rm(root, { recursive: true, force: true });
   });
-  await writeFile(
-    join(root, "client_secret.json"),
-    JSON.stringify({
-      installed: { client_id: "1.apps.googleusercontent.com", client_secret: "x" },
-    }),
-  );
-  await writeFile(
-    join(root, "jada.config.json"),
-    JSON.stringify({
-      google: {
-        store: "google-tokens.json",
-        oauth: {
-          tokenUrl: google.tokenUrl,
-          authUrl: google.authUrl,
-          tokenInfoUrl: google.tokenInfoUrl,
-        },
-      },
-      // Every 30 minutes, as the booking sync that failed for days.
-      jobs: { "tokens-check": { schedule: "30m" }, "self-check": { enabled: false } },
-    }),
-  );
+  // Every 30 minutes, as the booking sync that failed for days.
+  await writeGoogleSetup(root, google, {
+    extra: { jobs: { "tokens-check": { schedule: "30m" }, "self-check": { enabled: false } } },
+  });
   const env = {
     JADA_DATA_DIR: join(root, "data"),
     JADA_ALERT_WEBHOOK_URL: hook.url,

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizeGoogle, startWebhook } from "./consent.js";
+import { authorizeGoogle, startWebhook, writeGoogleSetup } from "./consent.js";
 import { runJada } from "./run-jada.js";
 
 let root: string;
@@ -33,25 +33,7 @@ beforeAll(async () => {
   hookUrl = hook.url;
   posts = hook.received;
   closeHook = hook.close;
-  await writeFile(
-    join(root, "client_secret.json"),
-    JSON.stringify({
-      installed: { client_id: "123.apps.googleusercontent.com", client_secret: "GOCSPX-jobs" },
-    }),
-  );
-  await writeFile(
-    join(root, "jada.config.json"),
-    JSON.stringify({
-      google: {
-        store: "state/google-tokens.json",
-        oauth: {
-          tokenUrl: google.tokenUrl,
-          authUrl: google.authUrl,
-          tokenInfoUrl: google.tokenInfoUrl,
-        },
-      },
-    }),
-  );
+  await writeGoogleSetup(root, google);
   // A person consents once, as in `jada auth google`.
   const auth = await authorizeGoogle("ops@sailjada.com", {
     cwd: root,
