@@ -3,6 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: {
     index: "src/index.ts",
+    models: "src/models.ts",
     sqlite: "src/sqlite/index.ts",
     postgres: "src/postgres/index.ts",
     testing: "src/testing/index.ts",

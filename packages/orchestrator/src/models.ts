@@ -1,4 +1,5 @@
-// Which Claude model the agent runs by default, and which ids are being retired.
+// Which Claude model the agent runs by default, and which ids are being retired. Also the entry
+// `@jada/orchestrator/models`: it imports nothing, so a config schema can read the default cheaply.
 
 /**
  * The model the agent uses unless configured otherwise: a current Sonnet (capable for operations

@@ -1,4 +1,5 @@
-import { DEFAULT_MODEL } from "@jada/orchestrator";
+// The light entry: every command reads the config, and only the daemon needs the rest.
+import { DEFAULT_MODEL } from "@jada/orchestrator/models";
 import { z } from "zod";
 
 /**
