@@ -141,7 +141,7 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
     const error = session.error ?? { kind: "network" as const, message: "unknown error" };
     after = afterModelError(
       error,
-      await failuresInARow(options.store, task.id, sessionId),
+      await sessionFailuresInARow(options.store, task.id, sessionId),
       options.backoff,
     );
     if (after.action === "person") next = { status: "needs_you", message: after.message };
@@ -182,7 +182,7 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
 }
 
 // The sessions of the task that ended in error right before this one, this one included.
-async function failuresInARow(store: TaskStore, taskId: string, sessionId: string) {
+async function sessionFailuresInARow(store: TaskStore, taskId: string, sessionId: string) {
   const earlier = (await store.sessions(taskId).catch(() => [])).filter(
     (session) => session.id !== sessionId,
   );
