@@ -6,7 +6,8 @@ import { tempDir } from "./helpers.js";
 describe("withFileLock", () => {
   it("keeps a slow holder's lock: it is refreshed, never broken as stale while held", async () => {
     const path = join(await tempDir(), "store.json");
-    const staleMs = 300;
+    // Long enough that a loaded machine's late timers do not miss a refresh (every staleMs / 3).
+    const staleMs = 1500;
     let holders = 0;
     let most = 0;
     const hold = async (ms: number) => {
@@ -19,12 +20,12 @@ describe("withFileLock", () => {
     const held = new Promise<void>((resolve) => {
       holding = resolve;
     });
-    // The first holds for five times staleMs; the second starts waiting once the first holds.
+    // The first holds for three times staleMs; the second starts waiting once the first holds.
     const slow = withFileLock(
       path,
       async () => {
         holding();
-        await hold(5 * staleMs);
+        await hold(3 * staleMs);
       },
       { staleMs },
     );
