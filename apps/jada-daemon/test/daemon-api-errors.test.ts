@@ -135,25 +135,28 @@ describe("jada daemon with a refused API key", () => {
       ANTHROPIC_BASE_URL: fake.baseURL,
     });
     await daemon.when(/^sessions paused/);
-    const started = Date.now();
     await daemon.when(/^sessions still paused/, 2);
-    // Two probes took at least two intervals; nothing else was asked.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
-    expect(fake.requests).toHaveLength(3);
-
     await writeFile(keyFile, "sk-ant-good\n");
     daemon.child.kill("SIGHUP");
     await daemon.when(/^session completed/);
     daemon.child.kill("SIGTERM");
     expect(await daemon.exited).toBe(0);
-    expect(fake.requests).toHaveLength(4);
+
+    // One request, one per probe interval (by the daemon's own clock: a loaded machine may
+    // fit in another probe before the key is fixed), then one with the fixed key.
+    const pause = daemon.lines.find((line) => line.msg.startsWith("sessions paused"));
+    const probes = daemon.lines.filter((line) => line.msg.startsWith("sessions still paused"));
+    expect(probes.length).toBeGreaterThanOrEqual(2);
+    expect((probes[1]?.["time"] as number) - (pause?.["time"] as number)).toBeGreaterThanOrEqual(
+      1990,
+    );
+    expect(fake.requests).toHaveLength(1 + probes.length + 1);
     const levels = daemon.lines
       .filter((line) => /paused|resumed|SIGHUP/.test(line.msg))
       .map((line) => [line.level, line.msg.split(":")[0]]);
     expect(levels).toEqual([
       [50, "sessions paused"],
-      [40, "sessions still paused"],
-      [40, "sessions still paused"],
+      ...probes.map(() => [40, "sessions still paused"]),
       [30, "SIGHUP"],
       [30, "sessions resumed"],
     ]);

@@ -72,13 +72,18 @@ describe("a refused key", () => {
     const started = Date.now();
     const running = worker.run();
     await logger.when(/^sessions still paused/, 2);
-    const elapsed = Date.now() - started;
     await worker.stop();
     await running;
+    const elapsed = Date.now() - started;
 
-    // One request, then one per probe interval: never the next task at once.
-    expect(fake.requests.length).toBe(3);
-    expect(elapsed).toBeGreaterThanOrEqual(2 * probeMs);
+    // One request, then one per probe interval: never the next task at once. (Counted, not
+    // fixed: a loaded machine may fit a third probe in before the worker stops.)
+    const probes = logger.lines.filter((line) =>
+      line.message.startsWith("sessions still paused"),
+    ).length;
+    expect(probes).toBeGreaterThanOrEqual(2);
+    expect(fake.requests.length).toBe(1 + probes);
+    expect(elapsed).toBeGreaterThanOrEqual(probes * probeMs);
     const pauses = logger.lines.filter((line) => line.message.startsWith("sessions paused"));
     expect(pauses).toHaveLength(1);
     expect(pauses[0]).toMatchObject({
@@ -92,7 +97,7 @@ describe("a refused key", () => {
     )
       .flat()
       .filter((session) => session.outcome !== null);
-    expect(sessions).toHaveLength(3);
+    expect(sessions).toHaveLength(1 + probes);
     expect(await store.list({ status: "pending" })).toHaveLength(3);
     expect((await store.quota()).used).toBe(0);
   });
