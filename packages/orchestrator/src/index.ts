@@ -113,11 +113,15 @@ export type {
   SessionEnd,
   SessionOutcome,
   SessionRecord,
+  SessionTotals,
   Task,
+  TaskCounts,
+  TaskQuery,
   TaskStatus,
   TaskStore,
   TaskTransition,
 } from "./types.js";
+export { TASK_STATUSES } from "./types.js";
 export {
   createWorker,
   type Logger,

@@ -82,6 +82,43 @@ export interface SessionRecord {
   error: string | null;
 }
 
+/** Which tasks {@link TaskStore.list} returns. Every field narrows; none returns all tasks. */
+export interface TaskQuery {
+  status?: TaskStatus | undefined;
+  /** The children of this task. */
+  parentId?: string | undefined;
+  /** A case-insensitive part of the title (`%` and `_` match themselves). */
+  titleContains?: string | undefined;
+  /** Newest first; the default is the order they were added. */
+  newestFirst?: boolean | undefined;
+  /** At most this many (pages of a dashboard), after skipping `offset`. */
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+/** How many tasks are in each status. */
+export type TaskCounts = Record<TaskStatus, number>;
+
+/** Every status, in the order a person reads them. */
+export const TASK_STATUSES: readonly TaskStatus[] = [
+  "running",
+  "pending",
+  "needs_you",
+  "failed",
+  "done",
+  "cancelled",
+];
+
+/** Totals over every ended session, for metrics. */
+export interface SessionTotals {
+  /** Ended sessions by outcome (outcomes with none are absent). */
+  byOutcome: Partial<Record<SessionOutcome, number>>;
+  /** Ended sessions by the turns they took, as `[turns, sessions]`, fewest turns first. */
+  byTurns: Array<[turns: number, sessions: number]>;
+  tokens: { input: number; output: number; cacheRead: number; cacheWrite: number };
+  costUsd: number;
+}
+
 /** How a session's end is recorded. */
 export interface SessionEnd {
   turns: number;
@@ -103,7 +140,10 @@ export interface Clock {
 export interface TaskStore {
   add(task: NewTask): Promise<Task>;
   get(id: string): Promise<Task | undefined>;
-  list(filter?: { status?: TaskStatus | undefined }): Promise<Task[]>;
+  /** Tasks matching the query, oldest first unless `newestFirst`. */
+  list(query?: TaskQuery): Promise<Task[]>;
+  /** How many tasks are in each status (every status present, zero when none). */
+  counts(): Promise<TaskCounts>;
   /** The highest-priority, oldest runnable task (pending, or running with an expired lease). */
   claim(workerId: string, leaseMs: number): Promise<ClaimResult>;
   /** Extends the lease; false when the worker no longer holds it. */
@@ -117,6 +157,8 @@ export interface TaskStore {
   sessions(taskId: string): Promise<SessionRecord[]>;
   /** The latest sessions of any task, newest first (status lines, dashboards). */
   recentSessions(limit: number): Promise<SessionRecord[]>;
+  /** Totals over every ended session (metrics): by outcome, by turns, tokens and dollars. */
+  sessionTotals(): Promise<SessionTotals>;
   quota(): Promise<QuotaStatus>;
   /**
    * Calls `notify` when a task is added by any process sharing the store (Postgres: LISTEN/NOTIFY),

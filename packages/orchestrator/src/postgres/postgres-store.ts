@@ -10,13 +10,16 @@ import {
   toTask as taskFromRow,
 } from "../store-rows.js";
 import { ABANDONED_SESSION, outOfSessionsMessage, planTransition } from "../store-rules.js";
+import { emptyCounts, pageOf, taskWhere } from "../task-query.js";
 import type {
   ClaimResult,
   Clock,
   JobStore,
   QuotaStatus,
+  SessionOutcome,
   SessionRecord,
   Task,
+  TaskStatus,
   TaskStore,
 } from "../types.js";
 import { applyMigrations, quoteIdent, SCHEMA_VERSION } from "./migrations.js";
@@ -371,14 +374,24 @@ export async function openPostgresTaskStore(
       const { rows } = await query<TaskRow>(`SELECT * FROM ${s}.tasks WHERE id = $1`, [id]);
       return rows[0] === undefined ? undefined : toTask(rows[0]);
     },
-    async list(filter = {}) {
-      const { rows } = filter.status
-        ? await query<TaskRow>(
-            `SELECT * FROM ${s}.tasks WHERE status = $1 ORDER BY created_at, seq`,
-            [filter.status],
-          )
-        : await query<TaskRow>(`SELECT * FROM ${s}.tasks ORDER BY created_at, seq`);
+    async list(taskQuery = {}) {
+      const { where, values } = taskWhere(taskQuery, (n) => `$${n}`, "ILIKE");
+      const page = pageOf(taskQuery);
+      const order = taskQuery.newestFirst ? "DESC" : "ASC";
+      const { rows } = await query<TaskRow>(
+        `SELECT * FROM ${s}.tasks ${where} ORDER BY created_at ${order}, seq ${order}
+         LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+        [...values, page.limit ?? null, page.offset],
+      );
       return rows.map(toTask);
+    },
+    async counts() {
+      const counts = emptyCounts();
+      const { rows } = await query<{ status: TaskStatus; n: number }>(
+        `SELECT status, count(*)::int AS n FROM ${s}.tasks GROUP BY status`,
+      );
+      for (const row of rows) counts[row.status] = row.n;
+      return counts;
     },
     async claim(workerId, leaseMs): Promise<ClaimResult> {
       for (let attempt = 1; ; attempt++) {
@@ -513,6 +526,42 @@ export async function openPostgresTaskStore(
         [Math.max(0, Math.floor(limit))],
       );
       return rows.map(toSession);
+    },
+    async sessionTotals() {
+      const ended = `FROM ${s}.sessions WHERE outcome IS NOT NULL`;
+      const [byOutcome, byTurns, totals] = await Promise.all([
+        query<{ outcome: SessionOutcome; n: number }>(
+          `SELECT outcome, count(*)::int AS n ${ended} GROUP BY outcome`,
+        ),
+        query<{ turns: number; n: number }>(
+          `SELECT turns, count(*)::int AS n ${ended} GROUP BY turns ORDER BY turns`,
+        ),
+        query<{
+          input: number;
+          output: number;
+          cache_read: number;
+          cache_write: number;
+          cost: number;
+        }>(
+          `SELECT coalesce(sum((usage ->> 'inputTokens')::bigint), 0)::float8 AS input,
+             coalesce(sum((usage ->> 'outputTokens')::bigint), 0)::float8 AS output,
+             coalesce(sum((usage ->> 'cacheReadTokens')::bigint), 0)::float8 AS cache_read,
+             coalesce(sum((usage ->> 'cacheWriteTokens')::bigint), 0)::float8 AS cache_write,
+             coalesce(sum(cost_usd), 0)::float8 AS cost ${ended}`,
+        ),
+      ]);
+      const sums = totals.rows[0];
+      return {
+        byOutcome: Object.fromEntries(byOutcome.rows.map((row) => [row.outcome, row.n])),
+        byTurns: byTurns.rows.map((row) => [row.turns, row.n]),
+        tokens: {
+          input: sums?.input ?? 0,
+          output: sums?.output ?? 0,
+          cacheRead: sums?.cache_read ?? 0,
+          cacheWrite: sums?.cache_write ?? 0,
+        },
+        costUsd: sums?.cost ?? 0,
+      };
     },
     async quota() {
       return quotaAt(clock.now());

@@ -9,14 +9,17 @@ import {
   toTask as taskFromRow,
 } from "../store-rows.js";
 import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
+import { emptyCounts, pageOf, taskWhere } from "../task-query.js";
 import type {
   ClaimResult,
   Clock,
   JobStore,
   QuotaStatus,
   SessionEnd,
+  SessionOutcome,
   SessionRecord,
   Task,
+  TaskStatus,
   TaskStore,
   TaskTransition,
 } from "../types.js";
@@ -141,9 +144,29 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
        VALUES (@id, @title, @prompt, @status, @priority, @maxAttempts, @notBefore, @parentId, @now, @now, @needsYou)`,
     ),
     get: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE id = ?"),
-    all: db.prepare<[], TaskRow>("SELECT * FROM tasks ORDER BY created_at, rowid"),
-    byStatus: db.prepare<[string], TaskRow>(
-      "SELECT * FROM tasks WHERE status = ? ORDER BY created_at, rowid",
+    counts: db.prepare<[], { status: TaskStatus; n: number }>(
+      "SELECT status, count(*) AS n FROM tasks GROUP BY status",
+    ),
+    byOutcome: db.prepare<[], { outcome: SessionOutcome; n: number }>(
+      "SELECT outcome, count(*) AS n FROM sessions WHERE outcome IS NOT NULL GROUP BY outcome",
+    ),
+    byTurns: db.prepare<[], { turns: number; n: number }>(
+      "SELECT turns, count(*) AS n FROM sessions WHERE outcome IS NOT NULL GROUP BY turns ORDER BY turns",
+    ),
+    totals: db.prepare<
+      [],
+      {
+        input: number | null;
+        output: number | null;
+        cache_read: number | null;
+        cache_write: number | null;
+        cost: number | null;
+      }
+    >(
+      `SELECT sum(usage ->> '$.inputTokens') AS input, sum(usage ->> '$.outputTokens') AS output,
+         sum(usage ->> '$.cacheReadTokens') AS cache_read, sum(usage ->> '$.cacheWriteTokens') AS cache_write,
+         sum(cost_usd) AS cost
+       FROM sessions WHERE outcome IS NOT NULL`,
     ),
     usedToday: db.prepare<[number], { used: number; tokens: number; usd: number }>(
       "SELECT used, tokens, usd FROM quota_days WHERE day_start = ?",
@@ -335,9 +358,21 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
       const row = statements.get.get(id);
       return row === undefined ? undefined : toTask(row);
     },
-    async list(filter = {}) {
-      const rows = filter.status ? statements.byStatus.all(filter.status) : statements.all.all();
+    async list(query = {}) {
+      const { where, values } = taskWhere(query);
+      const page = pageOf(query);
+      const order = query.newestFirst ? "DESC" : "ASC";
+      const rows = db
+        .prepare<unknown[], TaskRow>(
+          `SELECT * FROM tasks ${where} ORDER BY created_at ${order}, rowid ${order} LIMIT ? OFFSET ?`,
+        )
+        .all(...values, page.limit ?? -1, page.offset);
       return rows.map(toTask);
+    },
+    async counts() {
+      const counts = emptyCounts();
+      for (const row of statements.counts.all()) counts[row.status] = row.n;
+      return counts;
     },
     async claim(workerId, leaseMs) {
       return claim(workerId, leaseMs);
@@ -390,6 +425,28 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
     },
     async recentSessions(limit) {
       return statements.recentSessions.all(Math.max(0, Math.floor(limit))).map(toSession);
+    },
+    async sessionTotals() {
+      const totals = statements.totals.get() ?? {
+        input: 0,
+        output: 0,
+        cache_read: 0,
+        cache_write: 0,
+        cost: 0,
+      };
+      return {
+        byOutcome: Object.fromEntries(
+          statements.byOutcome.all().map((row) => [row.outcome, row.n]),
+        ),
+        byTurns: statements.byTurns.all().map((row) => [row.turns, row.n]),
+        tokens: {
+          input: totals.input ?? 0,
+          output: totals.output ?? 0,
+          cacheRead: totals.cache_read ?? 0,
+          cacheWrite: totals.cache_write ?? 0,
+        },
+        costUsd: totals.cost ?? 0,
+      };
     },
     async quota() {
       return quotaAt(clock.now());

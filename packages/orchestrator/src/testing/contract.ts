@@ -180,6 +180,69 @@ export function taskStoreContract(
         [4, "completed", null],
       ]);
       expect(sessions[0]?.usage).toEqual(usage);
+      // The totals count ended sessions only: a running one is not in them.
+      await store.add({ title: "running" });
+      expect((await store.claim("w1", LEASE)).kind).toBe("claimed");
+      expect(await store.sessionTotals()).toEqual({
+        byOutcome: { max_turns: 1, completed: 1 },
+        byTurns: [
+          [4, 1],
+          [30, 1],
+        ],
+        tokens: { input: 1200, output: 300, cacheRead: 1000, cacheWrite: 0 },
+        costUsd: 0.012,
+      });
+      await store.close();
+    });
+
+    it("starts with empty session totals", async () => {
+      const { store } = await setup();
+      expect(await store.sessionTotals()).toEqual({
+        byOutcome: {},
+        byTurns: [],
+        tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+        costUsd: 0,
+      });
+      await store.close();
+    });
+
+    it("finds tasks by status, parent and title, in pages, either way round, and counts them", async () => {
+      const { clock, store } = await setup();
+      const parent = await store.add({ title: "Update the three sites" });
+      const titles = ["Deploy queenofsandiego", "deploy 100%_sure", "Check tokens"];
+      const children = [];
+      for (const title of titles) {
+        clock.advance(1000);
+        children.push(await store.add({ title, parentId: parent.id }));
+      }
+      await store.cancel(children[2]?.id ?? "");
+      const ids = (tasks: { id: string }[]) => tasks.map((task) => task.id);
+      expect(ids(await store.list())).toEqual([parent.id, ...ids(children)]);
+      expect(ids(await store.list({ newestFirst: true, limit: 2 }))).toEqual(
+        ids([children[2], children[1]] as { id: string }[]),
+      );
+      expect(ids(await store.list({ limit: 2, offset: 3 }))).toEqual([children[2]?.id]);
+      expect(ids(await store.list({ parentId: parent.id, status: "pending" }))).toEqual(
+        ids(children.slice(0, 2)),
+      );
+      // Case-insensitive, and % and _ are plain characters, not wildcards.
+      expect(ids(await store.list({ titleContains: "DEPLOY" }))).toEqual(ids(children.slice(0, 2)));
+      expect(ids(await store.list({ titleContains: "0%_s" }))).toEqual([children[1]?.id]);
+      expect(await store.list({ titleContains: "%" })).toHaveLength(1);
+      expect(await store.list({ titleContains: "a_d" })).toEqual([]);
+      expect(ids(await store.list({ titleContains: "  " }))).toHaveLength(4);
+      await expect(store.list({ limit: -1 })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+      await expect(store.list({ status: "nope" as "done" })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+      expect(await store.counts()).toEqual({
+        running: 0,
+        pending: 3,
+        needs_you: 0,
+        failed: 0,
+        done: 0,
+        cancelled: 1,
+      });
       await store.close();
     });
 
