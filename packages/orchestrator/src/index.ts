@@ -75,6 +75,7 @@ export {
   type RunNextTaskOptions,
   type RunNextTaskResult,
   runNextTask,
+  type SessionProgress,
 } from "./run-task.js";
 export {
   createScheduler,

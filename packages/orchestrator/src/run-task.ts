@@ -42,6 +42,19 @@ export interface RunNextTaskOptions {
   now?: (() => number) | undefined;
   /** How long a task waits after a failed model call (see {@link afterModelError}). */
   backoff?: ModelBackoffOptions | undefined;
+  /** Told when the session starts (turn 0) and after each turn; dashboards show it. */
+  onProgress?: ((progress: SessionProgress) => void) | undefined;
+}
+
+/** Where a running session is: its task, and the turns it has taken. */
+export interface SessionProgress {
+  taskId: string;
+  title: string;
+  sessionId: string;
+  /** Turns taken so far (0 before the first model call). */
+  turn: number;
+  /** When the session started. ISO 8601. */
+  startedAt: string;
 }
 
 /** What one pass did. */
@@ -104,6 +117,14 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
   const claim: ClaimResult = await options.store.claim(options.workerId, leaseMs);
   if (claim.kind !== "claimed") return claim;
   const { task, sessionId } = claim;
+  const progress: SessionProgress = {
+    taskId: task.id,
+    title: task.title,
+    sessionId,
+    turn: 0,
+    startedAt: new Date(now()).toISOString(),
+  };
+  options.onProgress?.({ ...progress });
   // Heartbeats on a timer too, not only per turn: a slow call or tool must not lose the lease.
   const heartbeat = setInterval(
     () => void options.store.heartbeat(task.id, options.workerId, leaseMs).catch(() => {}),
@@ -121,7 +142,8 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
     createTask: async (input) => (await options.store.add({ ...input, parentId: task.id })).id,
     // A store that is briefly unreachable must not end the session: the timer heartbeats again,
     // the checkpoint is kept and stored with the session's end, and a lost lease shows there.
-    onTurn: async () => {
+    onTurn: async (turn) => {
+      options.onProgress?.({ ...progress, turn });
       await options.store.heartbeat(task.id, options.workerId, leaseMs).catch(() => false);
     },
     onCheckpoint: async (checkpoint) => {

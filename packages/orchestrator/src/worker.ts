@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { AgentModel } from "./model.js";
 import type { ModelBackoffOptions } from "./model-backoff.js";
-import { type ModelPrice, type RunNextTaskResult, runNextTask } from "./run-task.js";
+import {
+  type ModelPrice,
+  type RunNextTaskResult,
+  runNextTask,
+  type SessionProgress,
+} from "./run-task.js";
 import type { Tool } from "./tools.js";
 import type { QuotaLimit, TaskStore } from "./types.js";
 
@@ -64,6 +69,10 @@ export interface WorkerPause {
 /** What the worker is doing, for status lines and dashboards. */
 export interface WorkerStatus {
   paused: WorkerPause | undefined;
+  /** The sessions running now, one per busy loop. */
+  running: SessionProgress[];
+  /** When a loop of the worker last went round (ISO 8601); a stuck worker stops moving it. */
+  lastPassAt: string | undefined;
   /** After a transient model failure (overload, network), no session starts before this. */
   holdUntil: string | undefined;
 }
@@ -140,6 +149,8 @@ export function createWorker(options: WorkerOptions): Worker {
   let pause: WorkerPause | undefined;
   let probeAt = 0;
   let holdUntil = 0;
+  let lastPassAt: number | undefined;
+  const sessionsNow = new Map<string, SessionProgress>();
 
   // Counts wake-ups, so that one that comes while a loop is busy (between its claim and its
   // sleep) is not lost: the loop's next sleep ends at once.
@@ -287,7 +298,8 @@ export function createWorker(options: WorkerOptions): Worker {
       backoff: options.backoff,
       signal: abort.signal,
       now,
-    });
+      onProgress: (progress) => sessionsNow.set(slot, progress),
+    }).finally(() => sessionsNow.delete(slot));
     if (result.kind !== "ran") return result;
     logSession(slot, result);
     if (result.after?.action === "pause") pauseForRefusedKey(result);
@@ -317,6 +329,7 @@ export function createWorker(options: WorkerOptions): Worker {
       const loop = async (slot: string) => {
         let failures = 0;
         while (!stopped) {
+          lastPassAt = now();
           if (await waitOut()) continue;
           const woken = wakeups;
           let result: RunNextTaskResult | "paused";
@@ -407,6 +420,8 @@ export function createWorker(options: WorkerOptions): Worker {
     status() {
       return {
         paused: pause ? { ...pause } : undefined,
+        running: [...sessionsNow.values()].map((progress) => ({ ...progress })),
+        lastPassAt: lastPassAt === undefined ? undefined : iso(lastPassAt),
         holdUntil: holdUntil > now() ? iso(holdUntil) : undefined,
       };
     },

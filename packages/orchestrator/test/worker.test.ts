@@ -71,6 +71,42 @@ describe("the worker loop", () => {
     expect([...owners].sort()).toEqual(["box/1", "box/2"]);
   });
 
+  it("shows the session it is running: the task, the turns taken, since when", async () => {
+    let call = 0;
+    let atSecondCall: () => void = () => {};
+    const reachedSecond = new Promise<void>((resolve) => {
+      atSecondCall = resolve;
+    });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { store, model } = await setup(async () => {
+      call++;
+      if (call === 1) return { content: [{ type: "text", text: "looking" }] };
+      atSecondCall();
+      await released;
+      return complete;
+    });
+    const task = await store.add({ title: "Reconcile bookings" });
+    const worker = createWorker({
+      store,
+      model,
+      system: "s",
+      workerId: "box",
+      logger: watchedLogger(),
+    });
+    expect(worker.status()).toMatchObject({ running: [], lastPassAt: undefined });
+    const pass = worker.runOnce();
+    await reachedSecond;
+    const [running] = worker.status().running;
+    expect(running).toMatchObject({ taskId: task.id, title: "Reconcile bookings", turn: 1 });
+    expect(Date.parse(running?.startedAt ?? "")).not.toBeNaN();
+    release();
+    await pass;
+    expect(worker.status().running).toEqual([]);
+  });
+
   it("wakes at once when told a task was added, rather than at the next poll", async () => {
     const { store, model } = await setup(async () => complete);
     const logger = watchedLogger();
