@@ -79,6 +79,7 @@ export {
 } from "./run-task.js";
 export {
   createScheduler,
+  type JobRunEnded,
   type Scheduler,
   type SchedulerOptions,
   type SchedulerStatus,

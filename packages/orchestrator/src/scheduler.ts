@@ -17,6 +17,15 @@ export interface SchedulerOptions {
   now?: (() => number) | undefined;
   /** The monitor runs at least this often, due job or not (dead-man checks; default 60 s). */
   monitorEveryMs?: number | undefined;
+  /** Told when a run of this scheduler ends (metrics): the job, its outcome, and its seconds. */
+  onRunEnd?: ((end: JobRunEnded) => void) | undefined;
+}
+
+/** A run of this scheduler that ended, as {@link SchedulerOptions.onRunEnd} hears it. */
+export interface JobRunEnded {
+  job: string;
+  outcome: "ok" | "error" | "timed_out";
+  seconds: number;
 }
 
 /** What the scheduler is doing, for status lines and readiness checks. */
@@ -146,6 +155,11 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         `job ${job.name}: its run could not be recorded`,
       );
     }
+    options.onRunEnd?.({
+      job: job.name,
+      outcome: result === "timed_out" ? "timed_out" : result.ok ? "ok" : "error",
+      seconds: fields.ms / 1000,
+    });
   };
 
   // Starts a run (after the one in progress, when the job queues), tracked until it ends.

@@ -12,7 +12,7 @@ import {
   createWebhookAlertSink,
 } from "../src/alert-sinks.js";
 import { defineJob, JobError, type JobSpec } from "../src/job.js";
-import { createScheduler } from "../src/scheduler.js";
+import { createScheduler, type JobRunEnded, type SchedulerOptions } from "../src/scheduler.js";
 import { createSqliteTaskStore } from "../src/sqlite/sqlite-store.js";
 import { manualClock } from "../src/testing/contract.js";
 import { watchedLogger } from "./watched-logger.js";
@@ -44,7 +44,7 @@ async function webhook() {
   return { url: `http://127.0.0.1:${address.port}/hook`, received };
 }
 
-async function setup(specs: JobSpec[]) {
+async function setup(specs: JobSpec[], extra: Pick<SchedulerOptions, "onRunEnd"> = {}) {
   const dir = await mkdtemp(join(tmpdir(), "jada-scheduler-"));
   const clock = manualClock(START);
   const store = createSqliteTaskStore({ path: join(dir, "jada.db"), clock });
@@ -65,6 +65,7 @@ async function setup(specs: JobSpec[]) {
         createWebhookAlertSink({ url: hook.url, sleep: async () => {} }),
         createTaskAlertSink(store, (alertId, taskId) => store.setAlertTask(alertId, taskId)),
       ],
+      ...extra,
     });
   return { clock, store, hook, logger, scheduler: open(), open };
 }
@@ -281,26 +282,31 @@ describe("runs", () => {
 
   it("aborts a run past its timeout, records timed_out, and records a synchronous throw", async () => {
     let aborted = false;
-    const { clock, store, scheduler } = await setup([
-      {
-        name: "hangs",
-        schedule: "30m",
-        timeoutMs: 50,
-        run: ({ signal }) =>
-          new Promise<void>(() => {
-            signal.addEventListener("abort", () => {
-              aborted = true;
-            });
-          }),
-      },
-      {
-        name: "throws",
-        schedule: "30m",
-        run: () => {
-          throw new TypeError("x is not a function");
+    const ended: JobRunEnded[] = [];
+    const { clock, store, scheduler } = await setup(
+      [
+        {
+          name: "hangs",
+          schedule: "30m",
+          timeoutMs: 50,
+          run: ({ signal }) =>
+            new Promise<void>(() => {
+              signal.addEventListener("abort", () => {
+                aborted = true;
+              });
+            }),
         },
-      },
-    ]);
+        {
+          name: "throws",
+          schedule: "30m",
+          run: () => {
+            throw new TypeError("x is not a function");
+          },
+        },
+        { name: "fine", schedule: "30m", run: () => {} },
+      ],
+      { onRunEnd: (end) => ended.push(end) },
+    );
     await scheduler.tick();
     clock.set(START + 30 * MINUTE);
     await scheduler.tick();
@@ -314,6 +320,13 @@ describe("runs", () => {
       errorMessage: "x is not a function",
       retryable: true,
     });
+    // Each run of this scheduler is told to the metrics once, with its outcome.
+    expect(ended.map((end) => `${end.job} ${end.outcome}`).sort()).toEqual([
+      "fine ok",
+      "hangs timed_out",
+      "throws error",
+    ]);
+    expect(ended.every((end) => end.seconds >= 0)).toBe(true);
   });
 
   it("in its loop, a slow job does not hold the others back", async () => {
