@@ -6,13 +6,15 @@
  * - `CONFIG_UNREADABLE`: the config file exists but cannot be read.
  * - `CONFIG_INVALID`: the config file is not JSON, or does not match the schema.
  * - `STORE`: the task store cannot be opened or answered with an error.
+ * - `HTTP`: the daemon's HTTP server cannot start (port in use, a public address without a token).
  */
 export type JadaCliErrorCode =
   | "USAGE"
   | "CONFIG_NOT_FOUND"
   | "CONFIG_UNREADABLE"
   | "CONFIG_INVALID"
-  | "STORE";
+  | "STORE"
+  | "HTTP";
 
 /**
  * An error meant for the person at the terminal: the CLI prints its message (never a stack

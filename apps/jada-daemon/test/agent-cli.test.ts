@@ -153,7 +153,7 @@ describe("jada daemon", () => {
     const { id } = JSON.parse(
       (await jada(dir, ["task", "add", "Long reconciliation", "--json"])).stdout,
     );
-    const daemon = start(dir, ["daemon"], {
+    const daemon = start(dir, ["daemon", "--no-http"], {
       ANTHROPIC_API_KEY: "sk-ant-test",
       ANTHROPIC_BASE_URL: fake.baseURL,
     });
@@ -217,7 +217,7 @@ describe("jada daemon", () => {
     await writeFile(join(dir, "jada.config.json"), JSON.stringify({ agent: { leaseSeconds: 5 } }));
     const env = { ANTHROPIC_API_KEY: "sk-ant-test", ANTHROPIC_BASE_URL: fake.baseURL };
     const { id } = JSON.parse((await jada(dir, ["task", "add", "Reconcile", "--json"])).stdout);
-    const daemon = start(dir, ["daemon"], env);
+    const daemon = start(dir, ["daemon", "--no-http"], env);
     while (fake.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
     daemon.child.kill("SIGKILL");
     expect((await daemon.done).code).toBeNull();

@@ -130,7 +130,7 @@ describe("jada daemon with a refused API key", () => {
     const keyFile = join(dir, "anthropic-key");
     await writeFile(keyFile, "sk-ant-revoked\n", { mode: 0o600 });
     await jada(dir, ["task", "add", "Reconcile bookings"]);
-    const daemon = start(dir, ["daemon"], {
+    const daemon = start(dir, ["daemon", "--no-http"], {
       ANTHROPIC_API_KEY_FILE: keyFile,
       ANTHROPIC_BASE_URL: fake.baseURL,
     });

@@ -1,9 +1,10 @@
-// The agent's model: the API key (from the environment or a file), and the Anthropic client,
-// loaded on the first call.
+// The agent's model: the API key (from the environment or a file), and the Anthropic client in
+// its own process, started on the first call.
 import { readFileSync } from "node:fs";
-import { type AgentModel, createAnthropicModel } from "@jada/orchestrator";
+import type { Logger } from "@jada/orchestrator";
 import type { JadaConfig } from "../config/schema.js";
 import { JadaCliError } from "../errors.js";
+import { createModelProcess, type ModelProcess } from "./model-process.js";
 
 /** Where the key came from, for the log (never the key itself). */
 export interface ApiKey {
@@ -46,30 +47,24 @@ export function readApiKey(env: Readonly<Record<string, string | undefined>>): A
 }
 
 /**
- * The agent's model over the Messages API. The SDK is imported on the first call: a daemon that
- * idles with nothing queued (most of its day) never holds its ~15 MB.
+ * The agent's model over the Messages API, in a child process that holds the SDK and exits
+ * when the calls stop (see model-process.ts): a daemon that idles with nothing queued (most of
+ * its day) never holds the SDK's ~15 MB, not even after a session.
  */
 export function createAgentModel(
   agent: JadaConfig["agent"],
   apiKey: ApiKey,
   env: Readonly<Record<string, string | undefined>>,
-): AgentModel {
-  let loading: Promise<AgentModel> | undefined;
-  const load = async () => {
-    const { default: Anthropic } = await import("@anthropic-ai/sdk");
-    return createAnthropicModel(
-      new Anthropic({
-        apiKey: apiKey.key,
-        baseURL: env["ANTHROPIC_BASE_URL"] ?? null,
-        maxRetries: 2,
-      }),
-      { model: agent.model, maxTokens: agent.maxTokens },
-    );
-  };
-  return {
-    async send(request) {
-      loading ??= load();
-      return (await loading).send(request);
-    },
-  };
+  logger?: Logger | undefined,
+  onIdleExit?: (() => void) | undefined,
+): ModelProcess {
+  return createModelProcess({
+    apiKey: apiKey.key,
+    baseURL: env["ANTHROPIC_BASE_URL"] || undefined,
+    model: agent.model,
+    maxTokens: agent.maxTokens,
+    env,
+    logger,
+    onIdleExit,
+  });
 }

@@ -12,6 +12,8 @@ export interface OpenedTaskStore {
   store: TaskStore & JobStore;
   /** The data directory, when the store is SQLite in it. */
   dataDir?: string | undefined;
+  /** The SQLite file, when the store is one (readiness checks it is still there). */
+  file?: string | undefined;
   /** `sqlite (/path/jada.db)` or `postgres (postgres://user:***@host/db, schema jada)`. */
   where: string;
 }
@@ -96,6 +98,7 @@ export async function openTaskStore(source: TaskStoreSource): Promise<OpenedTask
       store: createSqliteTaskStore({ path, ...quota }),
       where: `sqlite (${path})`,
       dataDir: dir,
+      file: path,
     };
   } catch (error) {
     if (error instanceof JadaCliError) throw error;

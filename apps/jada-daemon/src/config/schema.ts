@@ -329,6 +329,35 @@ export const alertsConfigSchema = z
   })
   .describe("Where alerts go: always the log, a webhook when set, and tasks.");
 
+/** `http`: the daemon's dashboard, JSON API, `/metrics`, `/healthz` and `/readyz`. */
+export const httpConfigSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Serve HTTP at all (`jada daemon --no-http` wins)."),
+    host: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .describe(
+        "Address to bind. Loopback by default: reach it through `jada dashboard INSTANCE` (an SSH tunnel). Any other address needs a token.",
+      ),
+    port: z.number().int().min(0).max(65535).default(7878).describe("Port (0: any free one)."),
+    token: z
+      .string()
+      .min(16, "at least 16 characters")
+      .optional()
+      .describe(
+        "Required as a bearer token, or once as ?token= (then a cookie), when set; JADA_HTTP_TOKEN wins. Keep it in the environment.",
+      ),
+    readOnly: z
+      .boolean()
+      .default(false)
+      .describe("Refuse every action (retry, cancel, run now, ack) with 403."),
+  })
+  .describe("The daemon's HTTP server: dashboard, /api, /metrics, /healthz, /readyz.");
+
 /** `aws`: only what the default provider chain cannot say. */
 export const awsConfigSchema = z
   .strictObject({
@@ -380,6 +409,7 @@ export const configSchema = z
       .default({})
       .describe("The daemon's jobs, by name (tokens-check, self-check)."),
     alerts: alertsConfigSchema.prefault({}),
+    http: httpConfigSchema.prefault({}),
     database: z
       .strictObject({
         url: z

@@ -3,18 +3,25 @@ import { format } from "node:util";
 import {
   createScheduler,
   createWorker,
+  type JobDefinition,
+  type JobRunEnded,
   type JobStore,
   type Logger,
   modelRetirement,
+  type Scheduler,
   type TaskStore,
+  type Worker,
 } from "@jada/orchestrator";
 import { pino } from "pino";
 import { API_KEY_FIXES, createAgentModel, readApiKey } from "../compose/agent-model.js";
 import { alertSinks, daemonJobs } from "../compose/jobs.js";
 import type { Services } from "../compose/services.js";
 import type { JadaConfig } from "../config/schema.js";
+import { JadaCliError } from "../errors.js";
+import type { HttpListener } from "../http/listen.js";
 import type { CliIo } from "../io.js";
 import { VERSION } from "../version.js";
+import { releaseMemory } from "./memory.js";
 
 /** What {@link runDaemon} needs: the config, the process's I/O, and an open store. */
 export interface RunDaemonOptions {
@@ -33,6 +40,10 @@ export interface RunDaemonOptions {
   signals?: Pick<NodeJS.Process, "on" | "off"> | undefined;
   /** The most a graceful stop may take before the process exits anyway (default 120 s). */
   stopTimeoutMs?: number | undefined;
+  /** Serve the dashboard, /api, /metrics and /readyz (default: `http.enabled`; never with `once`). */
+  http?: boolean | undefined;
+  /** The SQLite file, when the store is one (/readyz checks it is still there). */
+  file?: string | undefined;
 }
 
 /** The logger of the daemon: JSON lines on stdout, for journald. */
@@ -62,9 +73,12 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   // text between the JSON lines: their words go through the logger instead.
   const restoreConsole = routeConsole(logger);
   const retirement = modelRetirement(config.agent.model);
+  let model = apiKey
+    ? createAgentModel(config.agent, apiKey, io.env, logger, releaseMemory)
+    : undefined;
   const worker = createWorker({
     store,
-    model: apiKey ? createAgentModel(config.agent, apiKey, io.env) : undefined,
+    model,
     system: config.agent.system,
     pollMs: config.agent.pollSeconds * 1000,
     maxTurns: config.agent.maxTurns,
@@ -86,7 +100,26 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     await store.close();
     throw error;
   }
-  const scheduler = createScheduler({ store, jobs, sinks, logger, workerId: worker.id });
+  let onRunEnd: ((end: JobRunEnded) => void) | undefined;
+  const scheduler = createScheduler({
+    store,
+    jobs,
+    sinks,
+    logger,
+    workerId: worker.id,
+    onRunEnd: (end) => onRunEnd?.(end),
+  });
+  let http: HttpListener | undefined;
+  if (!options.once && (options.http ?? config.http.enabled)) {
+    try {
+      http = await startHttp({ ...options, worker, scheduler, jobs, logger });
+    } catch (error) {
+      restoreConsole();
+      await store.close();
+      throw error;
+    }
+    onRunEnd = http.jobRunEnded;
+  }
   logger.info(
     {
       version: VERSION,
@@ -95,15 +128,19 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       store: options.where,
       model: config.agent.model,
       apiKey: apiKey?.source ?? "none",
+      ...(http ? { http: http.url } : {}),
       ...(retirement ? { modelRetirement: retirement } : {}),
     },
-    `jada daemon ${VERSION} started: ${options.where}`,
+    `jada daemon ${VERSION} started: ${options.where}${http ? `; dashboard at ${http.url}` : ""}`,
   );
   if (retirement)
     logger.warn(
       { modelRetirement: retirement },
       `agent.model ${retirement.model} ${retirement.retired ? "was retired on" : "retires on"} ${retirement.retiresOn}: set agent.model to ${retirement.use}`,
     );
+
+  // The start's garbage (config parsing, migrations, module loading) is not kept all day.
+  setTimeout(releaseMemory, 2000).unref();
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -126,7 +163,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
         { signal: "SIGHUP", apiKey: next.source },
         `SIGHUP: API key read from ${next.source}`,
       );
-      worker.resume(createAgentModel(config.agent, next, io.env));
+      // The old model's process finishes a call in flight, then exits when idle.
+      model = createAgentModel(config.agent, next, io.env, logger, releaseMemory);
+      worker.resume(model);
     } catch (error) {
       logger.error({ signal: "SIGHUP" }, `SIGHUP: ${(error as Error).message}`);
     }
@@ -154,8 +193,64 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     signals.off("SIGTERM", onTerm);
     signals.off("SIGINT", onInt);
     signals.off("SIGHUP", reload);
+    await http?.close();
+    model?.close();
     restoreConsole();
     await store.close();
+  }
+}
+
+// The HTTP server over the running daemon: listening from the start, loaded on first use.
+async function startHttp(
+  context: RunDaemonOptions & {
+    worker: Worker;
+    scheduler: Scheduler;
+    jobs: readonly JobDefinition[];
+    logger: Logger;
+  },
+): Promise<HttpListener> {
+  const { config, io } = context;
+  const { listenLazily, HttpConfigError } = await import("../http/listen.js");
+  const token = io.env["JADA_HTTP_TOKEN"] || config.http.token;
+  const load = async (loopback: boolean) => {
+    const [{ createHttpServer }, { createDaemonView }] = await Promise.all([
+      import("../http/server.js"),
+      import("../http/view.js"),
+    ]);
+    const view = createDaemonView({
+      store: context.store,
+      worker: context.worker,
+      scheduler: context.scheduler,
+      jobs: context.jobs,
+      google: async () => context.services.google(),
+      version: VERSION,
+      where: context.where,
+      file: context.file,
+      maxTurns: config.agent.maxTurns,
+      workerPeriodMs: config.agent.pollSeconds * 1000,
+      schedulerPeriodMs: 60_000,
+    });
+    return createHttpServer({
+      view,
+      loopback,
+      token,
+      readOnly: config.http.readOnly,
+      version: VERSION,
+      logger: context.logger,
+    });
+  };
+  try {
+    return await listenLazily({ host: config.http.host, port: config.http.port, token, load });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof HttpConfigError) throw new JadaCliError("HTTP", error.message);
+    if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES")
+      throw new JadaCliError(
+        "HTTP",
+        `http: cannot listen on ${config.http.host}:${config.http.port} (${code}): set http.port, or run with --no-http`,
+        { cause: error },
+      );
+    throw error;
   }
 }
 

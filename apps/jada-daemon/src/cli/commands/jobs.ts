@@ -25,24 +25,10 @@ export function registerJobCommands(program: Command, context: CommandContext): 
     .summary("each job: schedule, last run and outcome, next run, failures in a row, open alert")
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const { failuresInARow } = await import("@jada/orchestrator");
-      const rows = await withJobs(command, context, async ({ store, definitions }) => {
-        const states = await store.jobs();
-        const open = await store.alerts({ open: true });
-        return Promise.all(
-          definitions.map(async (job) => {
-            const runs = await store.jobRuns(job.name, 50);
-            return {
-              name: job.name,
-              schedule: job.schedule.text,
-              lastRun: runs[0] ?? null,
-              nextRunAt: states.find((state) => state.name === job.name)?.nextDueAt ?? null,
-              consecutiveFailures: failuresInARow(runs),
-              openAlert: open.find((alert) => alert.job === job.name) ?? null,
-            };
-          }),
-        );
-      });
+      const { describeJobs } = await import("../../status/jobs.js");
+      const rows = await withJobs(command, context, ({ store, definitions }) =>
+        describeJobs(store, definitions),
+      );
       context.io.stdout.write(
         options.json
           ? renderJson(rows)

@@ -4,6 +4,7 @@ import { API_KEY_FIXES } from "../../compose/agent-model.js";
 import { databaseUrl, type OpenedTaskStore, postgresWhere } from "../../compose/task-store.js";
 import { JadaCliError } from "../../errors.js";
 import { renderJson, renderTable } from "../../render/table.js";
+import { describeTask, requeues } from "../../status/tasks.js";
 import type { CommandContext } from "../context.js";
 
 const STATUSES: readonly TaskStatus[] = [
@@ -116,19 +117,29 @@ export function registerTaskCommands(program: Command, context: CommandContext):
     .argument("<id>", "task id")
     .option("--json", "print as JSON")
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
-      const { found, sessions } = await withStore(command, context, async (store) => {
-        const full = await resolveId(store, id);
-        return { found: await store.get(full), sessions: await store.sessions(full) };
-      });
+      const found = await withStore(command, context, async (store) =>
+        describeTask(store, await resolveId(store, id)),
+      );
       if (found === undefined) throw new JadaCliError("USAGE", `no task ${id}`);
-      if (options.json)
-        io.stdout.write(renderJson({ ...found, requeues: requeues(sessions), sessions }));
+      const { sessions } = found;
+      if (options.json) io.stdout.write(renderJson(found));
       else {
         const lines = [
           `${found.title}  [${found.status}]  ${found.id}`,
           `priority ${found.priority}, sessions ${found.attempts}/${found.maxAttempts}${found.notBefore ? `, not before ${found.notBefore}` : ""}`,
           ...(found.needsYou ? [`needs you: ${found.needsYou}`] : []),
+          ...(found.parent ? [`part of ${found.parent.id} (${found.parent.title})`] : []),
+          ...(found.children.length > 0
+            ? [
+                `split into: ${found.children.map((child) => `${child.id.slice(0, 8)} [${child.status}]`).join(", ")}`,
+              ]
+            : []),
           ...requeueLines(sessions),
+          ...(sessions.length > 0
+            ? [
+                `spent: ${found.totals.turns} turns, ${found.totals.tokens} tokens, $${found.totals.costUsd.toFixed(4)}`,
+              ]
+            : []),
           ...(found.checkpoint ? ["checkpoint:", JSON.stringify(found.checkpoint, null, 2)] : []),
           ...(found.result !== null ? ["result:", JSON.stringify(found.result, null, 2)] : []),
           ...sessions.map(
@@ -221,17 +232,6 @@ the SQLite file in the data directory. Daemons also migrate when they start.`,
       );
       context.exit(0);
     });
-}
-
-/** How often each kind of failure sent a task back to the queue (`auth`, `overloaded`, …). */
-function requeues(sessions: SessionRecord[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const session of sessions) {
-    if (session.outcome !== "error") continue;
-    const kind = /^([a-z_]+):/.exec(session.error ?? "")?.[1] ?? "error";
-    counts[kind] = (counts[kind] ?? 0) + 1;
-  }
-  return counts;
 }
 
 function requeueLines(sessions: SessionRecord[]): string[] {
