@@ -49,6 +49,7 @@ export { buildProbeScript, type ProbeOptions, shellQuote } from "./probe/script.
 export { type Section, splitSections } from "./probe/sections.js";
 export { createOpenSshShell, type OpenSshOptions } from "./ssh/openssh.js";
 export { withPrivateDir } from "./ssh/private-dir.js";
+export { openSshTunnel, type SshTunnel, type SshTunnelOptions } from "./ssh/tunnel.js";
 export {
   type Finding,
   type FindingRemedy,

@@ -1,7 +1,10 @@
 // The whole check over real OpenSSH: a loopback Lightsail (driven by the real
 // @aws-sdk/client-lightsail) hands out CA-signed temporary certificates for a real sshd on
 // 127.0.0.1, whose sessions find systemctl/journalctl stand-ins printing captured samples.
+import { once } from "node:events";
 import { readdirSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { LightsailClient } from "@aws-sdk/client-lightsail";
@@ -10,6 +13,7 @@ import { createLightsailApi } from "../src/adapters/aws.js";
 import { checkHealth, normalizeSince } from "../src/check.js";
 import { METRICS } from "../src/metrics.js";
 import { createOpenSshShell } from "../src/ssh/openssh.js";
+import { openSshTunnel } from "../src/ssh/tunnel.js";
 import { type LightsailFake, startLightsailFake } from "../src/testing/lightsail-fake.js";
 import { generateKey } from "../src/testing/ssh-keys.js";
 import { canRunSshd, startTestSshd, type TestSshd } from "../src/testing/sshd.js";
@@ -162,6 +166,77 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
       fake.setHostKeys(INSTANCE, sshd.hostKeys);
     }
     expect(keyDirs().length).toBe(before);
+  });
+
+  it("tunnels a local port to the instance's loopback, and closes it", async () => {
+    // The "daemon" on the instance: a loopback server (sshd runs here, so its 127.0.0.1 is ours).
+    const daemon = createHttpServer((_, response) => response.end("jada dashboard"));
+    daemon.listen(0, "127.0.0.1");
+    await once(daemon, "listening");
+    const remotePort = (daemon.address() as { port: number }).port;
+    const before = keyDirs().length;
+    const { api } = parts();
+    const tunnel = await openSshTunnel({
+      getAccess: () => api.getAccessDetails(INSTANCE),
+      port: sshd.port,
+      remotePort,
+      connectTimeoutSeconds: 3,
+      clock: { now: () => clock },
+    });
+    try {
+      expect(tunnel.localPort).not.toBe(remotePort);
+      const response = await fetch(`http://127.0.0.1:${tunnel.localPort}/`);
+      expect(await response.text()).toBe("jada dashboard");
+      // ssh has read the key: none is left on disk while the tunnel is up.
+      expect(keyDirs().length).toBe(before);
+    } finally {
+      await tunnel.close();
+      daemon.close();
+    }
+    await tunnel.closed;
+    await expect(fetch(`http://127.0.0.1:${tunnel.localPort}/`)).rejects.toThrow();
+  });
+
+  it("opens no tunnel to a host whose key the API did not report", async () => {
+    const other = await generateKey(tmpdir(), `tunnel-${process.pid}`);
+    const [algorithm, publicKey] = other.publicKey.split(" ");
+    fake.setHostKeys(INSTANCE, [
+      { algorithm: algorithm as string, publicKey: publicKey as string },
+    ]);
+    const { api } = parts();
+    try {
+      await expect(
+        openSshTunnel({
+          getAccess: () => api.getAccessDetails(INSTANCE),
+          port: sshd.port,
+          remotePort: 9,
+          connectTimeoutSeconds: 3,
+        }),
+      ).rejects.toMatchObject({ code: "HOST_KEY_MISMATCH" });
+    } finally {
+      fake.setHostKeys(INSTANCE, sshd.hostKeys);
+    }
+  });
+
+  it("says which local port is taken", async () => {
+    const taken = createServer();
+    taken.listen(0, "127.0.0.1");
+    await once(taken, "listening");
+    const localPort = (taken.address() as { port: number }).port;
+    const { api } = parts();
+    try {
+      await expect(
+        openSshTunnel({
+          getAccess: () => api.getAccessDetails(INSTANCE),
+          port: sshd.port,
+          remotePort: 9,
+          localPort,
+          connectTimeoutSeconds: 3,
+        }),
+      ).rejects.toThrow(`local port ${localPort} is taken`);
+    } finally {
+      taken.close();
+    }
   });
 
   it("stops a command past its time limit, and says it", async () => {

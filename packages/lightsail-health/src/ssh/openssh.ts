@@ -57,50 +57,8 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
     timeoutMs: number,
   ): Promise<ExecResult> =>
     withPrivateDir(async (dir) => {
-      const key = join(dir, "id");
-      const certificate = join(dir, "id-cert.pub");
-      const knownHosts = join(dir, "known_hosts");
-      const hostPattern = port === 22 ? details.address : `[${details.address}]:${port}`;
-      await writeFile(
-        key,
-        details.privateKey.endsWith("\n") ? details.privateKey : `${details.privateKey}\n`,
-        { mode: 0o600 },
-      );
-      await writeFile(certificate, `${details.certificate.trim()}\n`, { mode: 0o600 });
-      await writeFile(
-        knownHosts,
-        details.hostKeys
-          .map((hostKey) => `${hostPattern} ${hostKey.algorithm} ${hostKey.publicKey}\n`)
-          .join(""),
-        {
-          mode: 0o600,
-        },
-      );
       const args = [
-        "-F",
-        "/dev/null",
-        "-i",
-        key,
-        "-o",
-        `CertificateFile=${certificate}`,
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        `UserKnownHostsFile=${knownHosts}`,
-        "-o",
-        "GlobalKnownHostsFile=/dev/null",
-        "-o",
-        "StrictHostKeyChecking=yes",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        `ConnectTimeout=${options.connectTimeoutSeconds ?? 10}`,
-        "-o",
-        "ServerAliveInterval=5",
-        "-o",
-        "LogLevel=ERROR",
-        "-p",
-        String(port),
+        ...(await sshArguments(dir, details, port, options.connectTimeoutSeconds)),
         `${details.username}@${details.address}`,
         "sh -s",
       ];
@@ -161,8 +119,63 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
   };
 }
 
+/**
+ * Writes the access (key, certificate, a known_hosts pinned to the API's host keys) into `dir`,
+ * and returns the ssh options that use it: no config file, no agent, no trust on first use.
+ */
+export async function sshArguments(
+  dir: string,
+  details: AccessDetails,
+  port: number,
+  connectTimeoutSeconds: number | undefined,
+): Promise<string[]> {
+  const key = join(dir, "id");
+  const certificate = join(dir, "id-cert.pub");
+  const knownHosts = join(dir, "known_hosts");
+  const hostPattern = port === 22 ? details.address : `[${details.address}]:${port}`;
+  await writeFile(
+    key,
+    details.privateKey.endsWith("\n") ? details.privateKey : `${details.privateKey}\n`,
+    { mode: 0o600 },
+  );
+  await writeFile(certificate, `${details.certificate.trim()}\n`, { mode: 0o600 });
+  await writeFile(
+    knownHosts,
+    details.hostKeys
+      .map((hostKey) => `${hostPattern} ${hostKey.algorithm} ${hostKey.publicKey}\n`)
+      .join(""),
+    { mode: 0o600 },
+  );
+  return [
+    "-F",
+    "/dev/null",
+    "-i",
+    key,
+    "-o",
+    `CertificateFile=${certificate}`,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `UserKnownHostsFile=${knownHosts}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    `ConnectTimeout=${connectTimeoutSeconds ?? 10}`,
+    "-o",
+    "ServerAliveInterval=5",
+    "-o",
+    "LogLevel=ERROR",
+    "-p",
+    String(port),
+  ];
+}
+
 /** Classifies ssh's own failures (exit 255) by what it printed. */
-function sshError(stderr: string, address: string): HealthError {
+export function sshError(stderr: string, address: string): HealthError {
   // One line, whatever ssh printed (its lines may end in \r\n).
   const text = stderr
     .split(/\r?\n|\r/)
