@@ -51,9 +51,11 @@ export { createOpenSshShell, type OpenSshOptions } from "./ssh/openssh.js";
 export { withPrivateDir } from "./ssh/private-dir.js";
 export { openSshTunnel, type SshTunnel, type SshTunnelOptions } from "./ssh/tunnel.js";
 export {
+  type AccessDetails,
   type Finding,
   type FindingRemedy,
   type JournalEntry,
+  type LightsailApi,
   type Severity,
   VERDICT_EXIT_CODES,
   type Verdict,

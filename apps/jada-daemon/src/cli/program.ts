@@ -4,6 +4,7 @@ import type { CliIo } from "../io.js";
 import { toCliError } from "../render/errors.js";
 import { VERSION } from "../version.js";
 import { registerDaemonCommand } from "./commands/daemon.js";
+import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerGoogleCommands } from "./commands/google.js";
 import { registerHealthCommands } from "./commands/health.js";
@@ -23,6 +24,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerGoogleCommands,
   registerHealthCommands,
   registerDaemonCommand,
+  registerDashboardCommand,
   registerTaskCommands,
   registerJobCommands,
 ];

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Finding, HealthReport } from "@jada/lightsail-health";
 import type { Command } from "commander";
+import { instanceAccess } from "../../compose/instance-access.js";
 import { JadaCliError } from "../../errors.js";
 import { toCliError } from "../../render/errors.js";
 import { renderFindingFix } from "../../render/fixes.js";
@@ -144,33 +145,12 @@ async function runHealth(
   context: CommandContext,
 ): Promise<number> {
   const services = await context.services();
-  const configured = services.config.instances[instance];
-  if (configured === undefined) {
-    const known = Object.keys(services.config.instances);
-    const hint =
-      known.length > 0
-        ? `configured instances are ${known.join(", ")}`
-        : "no instances in the configuration";
-    throw new JadaCliError("USAGE", `unknown instance "${instance}": ${hint}`, {
-      exitCode: UNKNOWN_EXIT,
-    });
-  }
-  // The Lightsail SDK is loaded on use, not when the CLI (or the daemon) starts.
-  const [client, { createLightsailApi }, { checkHealth, createOpenSshShell, VERDICT_EXIT_CODES }] =
-    await Promise.all([
-      services.lightsail(configured.region),
-      import("@jada/lightsail-health/aws"),
-      import("@jada/lightsail-health"),
-    ]);
-  // Credentials and region first: without them every request below would fail the same way,
-  // and one line with the fix says more than ten "not observed".
-  await client.config.region();
-  await client.config.credentials();
-  const api = createLightsailApi(client);
-  const shell = createOpenSshShell({
-    getAccess: () => api.getAccessDetails(instance),
-    port: configured.port,
-  });
+  const { configured, api, getAccess } = await instanceAccess(services, instance, UNKNOWN_EXIT);
+  // The health library is loaded on use: `jada daemon` never pays for it.
+  const { checkHealth, createOpenSshShell, VERDICT_EXIT_CODES } = await import(
+    "@jada/lightsail-health"
+  );
+  const shell = createOpenSshShell({ getAccess, port: configured.port });
   const logs: Record<string, string> = { ...configured.logs };
   for (const path of options.log ?? []) logs[path.split("/").pop() ?? path] = path;
   const report = await checkHealth({
