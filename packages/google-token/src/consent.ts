@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import { type Credentials, OAuth2Client } from "google-auth-library";
+import type { Server } from "node:http";
+import type { Credentials, OAuth2Client } from "google-auth-library";
 import { resolveClient } from "./client-config.js";
 import { GoogleTokenError } from "./errors.js";
 import type { ClientConfig } from "./store-schema.js";
@@ -59,12 +59,15 @@ export async function authorize(options: AuthorizeOptions): Promise<AuthorizeRes
       cause,
     });
 
+  // node:http and google-auth-library load here, for a consent, not with the package.
+  const { createServer } = await import("node:http");
   const server: Server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const address = server.address();
   if (address === null || typeof address === "string") throw fail("no loopback port");
   const redirectUri = `http://127.0.0.1:${address.port}/`;
+  const { OAuth2Client } = await import("google-auth-library");
   const oauth = new OAuth2Client({
     clientId: client.clientId,
     clientSecret: client.clientSecret,

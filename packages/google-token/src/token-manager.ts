@@ -1,4 +1,4 @@
-import { OAuth2Client } from "google-auth-library";
+import type { OAuth2Client } from "google-auth-library";
 import { classifyTokenError } from "./classify.js";
 import { resolveClient } from "./client-config.js";
 import {
@@ -99,6 +99,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   const oauthClient = async (account: string, record: AccountRecord): Promise<OAuth2Client> => {
     const client = await resolveClient(record.client, account);
+    // Loaded on the first refresh: reading the store and judging a token (a dashboard, a check
+    // without refresh) never loads google-auth-library and its HTTP stack.
+    const { OAuth2Client } = await import("google-auth-library");
     return new OAuth2Client({
       clientId: client.clientId,
       clientSecret: client.clientSecret,

@@ -240,7 +240,14 @@ async function startHttp(
     });
   };
   try {
-    return await listenLazily({ host: config.http.host, port: config.http.port, token, load });
+    return await listenLazily({
+      host: config.http.host,
+      port: config.http.port,
+      token,
+      load,
+      // A visit's garbage (pages, a scrape) is not kept until the next one.
+      onQuiet: releaseMemory,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof HttpConfigError) throw new JadaCliError("HTTP", error.message);

@@ -16,6 +16,10 @@ export interface ListenOptions {
   token: string | undefined;
   /** Builds the server on the first connection; `loopback` says how the address was judged. */
   load: (loopback: boolean) => Promise<HttpApp>;
+  /** Told once the last connection has been closed for `quietMs` (a visit is over). */
+  onQuiet?: (() => void) | undefined;
+  /** Default 30 s. */
+  quietMs?: number | undefined;
 }
 
 /** The listening daemon server. */
@@ -51,10 +55,17 @@ export async function listenLazily(options: ListenOptions): Promise<HttpListener
   let app: Promise<HttpApp> | undefined;
   let ready: HttpApp | undefined;
   const sockets = new Set<Socket>();
+  let quiet: ReturnType<typeof setTimeout> | undefined;
 
   const listener: Server = createServer({ pauseOnConnect: true }, (socket) => {
+    clearTimeout(quiet);
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      if (sockets.size > 0 || options.onQuiet === undefined) return;
+      quiet = setTimeout(options.onQuiet, options.quietMs ?? 30_000);
+      quiet.unref();
+    });
     if (app === undefined) {
       app = options.load(loopback).then((loaded) => {
         for (const end of early.splice(0)) loaded.jobRunEnded(end);
@@ -92,6 +103,7 @@ export async function listenLazily(options: ListenOptions): Promise<HttpListener
       else early.push(end);
     },
     async close() {
+      clearTimeout(quiet);
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       await ready?.close();
       for (const socket of sockets) socket.destroy();

@@ -35,7 +35,9 @@ export async function createDaemonMetrics(
 ): Promise<DaemonMetrics> {
   const client = await import("prom-client");
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry });
+  // The event-loop lag is sampled every second, not every 10 ms (the default): a timer at 100 Hz
+  // would be most of an idle daemon's CPU.
+  client.collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 1000 });
   const jobs = view.jobNames;
 
   // One snapshot of the store per scrape, shared by every metric that reads it.
