@@ -1,18 +1,35 @@
 // The daemon's HTTP server, from outside: the built `jada daemon` with a real session against the
 // loopback Messages API, then /metrics read with a Prometheus text-format parser and compared
 // with the store, /readyz following the store's file, the JSON API, and what it refuses.
+import { spawnSync } from "node:child_process";
 import { mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteTaskStore } from "@jada/orchestrator/sqlite";
-import { startMessagesFake } from "@jada/orchestrator/testing";
+import {
+  dropTestSchema,
+  postgresAvailable,
+  startMessagesFake,
+  TEST_DATABASE_URL,
+  testSchemaName,
+} from "@jada/orchestrator/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DaemonProcess, startDaemon } from "./daemon-process.js";
 import { type PromFamily, parsePrometheusText, sampleValue } from "./prometheus-text.js";
 import { runJada } from "./run-jada.js";
 
 const cleanups: Array<() => Promise<unknown>> = [];
+const postgres = await postgresAvailable();
+if (!postgres.ok) console.warn(`skipping /readyz on Postgres: ${postgres.reason}`);
+
+// One SQL statement through psql (the PostgreSQL client beside the server).
+function psql(sql: string): void {
+  const result = spawnSync("psql", [TEST_DATABASE_URL, "-v", "ON_ERROR_STOP=1", "-qc", sql], {
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`psql: ${result.stderr || result.error?.message}`);
+}
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -54,8 +71,21 @@ async function scrape(url: string): Promise<Map<string, PromFamily>> {
 describe("the daemon's HTTP server", () => {
   it("/metrics agrees with the store after a scripted session and a job run", async () => {
     let call = 0;
-    const fake = await startMessagesFake(() => {
+    // The second call waits until the test has seen the running session on the overview.
+    let atSecond: () => void = () => {};
+    const reachedSecond = new Promise<void>((resolve) => {
+      atSecond = resolve;
+    });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fake = await startMessagesFake(async () => {
       call++;
+      if (call === 2) {
+        atSecond();
+        await released;
+      }
       return call === 1
         ? {
             content: [{ type: "text", text: "reading the sheet" }],
@@ -78,7 +108,15 @@ describe("the daemon's HTTP server", () => {
       ANTHROPIC_API_KEY: "sk-ant-test",
       ANTHROPIC_BASE_URL: fake.baseURL,
     });
+    await reachedSecond;
+    const during = await getJson(`${jada.url}/api/overview`);
+    expect(during.body["running"]).toMatchObject([
+      { title: "Reconcile bookings", turn: 1, maxTurns: 30 },
+    ]);
+    expect(during.body["counts"]).toMatchObject({ running: 1, pending: 0 });
+    release();
     await jada.when(/^session completed/);
+    expect((await getJson(`${jada.url}/api/overview`)).body["running"]).toEqual([]);
 
     // A job run, started through the API as the dashboard's button does.
     const { body: session } = await getJson(`${jada.url}/api/session`);
@@ -156,6 +194,25 @@ describe("the daemon's HTTP server", () => {
     await rename(`${db}.away`, db);
     expect((await getJson(`${jada.url}/readyz`)).status).toBe(200);
   });
+
+  it.skipIf(!postgres.ok)(
+    "/readyz turns 503 when the Postgres schema is gone, and 200 when it is back",
+    async () => {
+      const schema = testSchemaName();
+      cleanups.push(() => dropTestSchema(schema));
+      const { dir, env } = await workspace({ database: { schema } });
+      const jada = await daemon(dir, { ...env, JADA_DATABASE_URL: TEST_DATABASE_URL });
+      expect((await getJson(`${jada.url}/readyz`)).status).toBe(200);
+      psql(`ALTER SCHEMA "${schema}" RENAME TO "${schema}_away"`);
+      const gone = await getJson(`${jada.url}/readyz`);
+      expect(gone.status).toBe(503);
+      expect(String((gone.body["checks"] as { store: string }).store)).toMatch(
+        /^the store does not answer: /,
+      );
+      psql(`ALTER SCHEMA "${schema}_away" RENAME TO "${schema}"`);
+      expect((await getJson(`${jada.url}/readyz`)).status).toBe(200);
+    },
+  );
 
   it("answers the JSON API in the CLI's shapes", async () => {
     const { dir, env } = await workspace();
