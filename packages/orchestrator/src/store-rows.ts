@@ -13,6 +13,9 @@ export interface TaskRow<J> {
   max_attempts: number;
   not_before: number | null;
   parent_id: string | null;
+  /** A JSON array of ids (SQLite text, Postgres text[]), null when none. */
+  depends_on: string | string[] | null;
+  max_turns: number | null;
   checkpoint: J | null;
   result: J | null;
   needs_you: string | null;
@@ -50,6 +53,13 @@ export function toTask<J>(row: TaskRow<J>, json: (value: J) => unknown): Task {
     maxAttempts: row.max_attempts,
     notBefore: iso(row.not_before),
     parentId: row.parent_id,
+    dependsOn:
+      row.depends_on === null
+        ? []
+        : Array.isArray(row.depends_on)
+          ? row.depends_on
+          : (JSON.parse(row.depends_on) as string[]),
+    maxTurns: row.max_turns ?? null,
     checkpoint: row.checkpoint === null ? null : json(row.checkpoint),
     result: row.result === null ? null : json(row.result),
     needsYou: row.needs_you,

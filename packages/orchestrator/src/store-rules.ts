@@ -1,5 +1,6 @@
 // What every TaskStore adapter decides the same way when a session ends or a lease is taken over.
-import type { TaskStatus, TaskTransition } from "./types.js";
+import { OrchestratorError } from "./errors.js";
+import type { NewTask, TaskStatus, TaskTransition } from "./types.js";
 
 /** The error a session gets when another worker takes its task over after the lease expired. */
 export const ABANDONED_SESSION =
@@ -60,4 +61,33 @@ export function planFinish(
     return { ...plan, status: "needs_you", needsYou: outOfSessionsMessage(task.attempts) };
   }
   return plan;
+}
+
+/**
+ * What both stores check of a new task beyond its title: a whole, positive turn limit, and
+ * dependencies that exist (`exists` asks the store). Returns the dependencies, without repeats.
+ */
+export function checkNewTask(input: NewTask, exists: (id: string) => boolean): string[] {
+  if (input.maxTurns !== undefined && (!Number.isInteger(input.maxTurns) || input.maxTurns < 1))
+    throw new OrchestratorError("INVALID_INPUT", "maxTurns must be a whole number of at least 1");
+  const dependsOn = [...new Set(input.dependsOn ?? [])];
+  for (const id of dependsOn)
+    if (!exists(id)) throw new OrchestratorError("NOT_FOUND", `no task ${id} to depend on`);
+  return dependsOn;
+}
+
+/** Refuses a dependency of `taskId` on `other` when `other` (which depends on `otherDeps`) is it or waits for it. */
+export function checkNoCycle(taskId: string, other: string, otherDeps: readonly string[]): void {
+  if (other === taskId)
+    throw new OrchestratorError("INVALID_INPUT", `task ${taskId} cannot wait for itself`);
+  if (otherDeps.includes(taskId))
+    throw new OrchestratorError(
+      "INVALID_INPUT",
+      `task ${other} already waits for ${taskId}: they would wait for each other`,
+    );
+}
+
+/** The result a split task gets when its parts are done. */
+export function splitResult(parts: number): { summary: string; parts: number } {
+  return { summary: `done through its ${parts} part${parts === 1 ? "" : "s"}`, parts };
 }

@@ -15,6 +15,10 @@ export interface Task {
   /** Not claimable before this (backoff after rate limits). ISO 8601. */
   notBefore: string | null;
   parentId: string | null;
+  /** Tasks that must be done before this one may start (a split task waits for its parts). */
+  dependsOn: string[];
+  /** The most model calls of one of its sessions, when lower than the daemon's limit. */
+  maxTurns: number | null;
   /** What the last session saved to go on from (JSON). */
   checkpoint: unknown;
   result: unknown;
@@ -34,6 +38,10 @@ export interface NewTask {
   maxAttempts?: number | undefined;
   notBefore?: Date | undefined;
   parentId?: string | undefined;
+  /** Tasks (by id) that must be done before this one may start. */
+  dependsOn?: readonly string[] | undefined;
+  /** The most model calls of one of its sessions (at most the daemon's limit). */
+  maxTurns?: number | undefined;
   /** Opens the task for a person (`needs_you`) with this message, rather than for the agent. */
   needsYou?: string | undefined;
 }
@@ -144,7 +152,10 @@ export interface TaskStore {
   list(query?: TaskQuery): Promise<Task[]>;
   /** How many tasks are in each status (every status present, zero when none). */
   counts(): Promise<TaskCounts>;
-  /** The highest-priority, oldest runnable task (pending, or running with an expired lease). */
+  /**
+   * The highest-priority, oldest runnable task: pending, due, and with every task it depends on
+   * done; or running with an expired lease.
+   */
   claim(workerId: string, leaseMs: number): Promise<ClaimResult>;
   /** Extends the lease; false when the worker no longer holds it. */
   heartbeat(taskId: string, workerId: string, leaseMs: number): Promise<boolean>;
@@ -152,6 +163,17 @@ export interface TaskStore {
   /** Ends a session and moves the task on, in one transaction. */
   finishSession(sessionId: string, end: SessionEnd, next: TaskTransition): Promise<Task>;
   cancel(taskId: string): Promise<Task>;
+  /**
+   * Makes a task wait for others too (a task split into parts waits for them). A task cannot
+   * wait for itself, nor for one that waits for it.
+   */
+  addDependencies(taskId: string, dependsOn: readonly string[]): Promise<Task>;
+  /**
+   * A task split into parts is done once they are: when `taskId` is pending and waits only for
+   * its own children, all done, it becomes done (result: how many parts). Returns it then, else
+   * undefined. Idempotent: the runner calls it after each part completes.
+   */
+  completeSplitTask(taskId: string): Promise<Task | undefined>;
   /** A failed, cancelled or needs-you task back to pending, attempts reset. */
   retry(taskId: string): Promise<Task>;
   sessions(taskId: string): Promise<SessionRecord[]>;

@@ -86,7 +86,7 @@ describe.skipIf(!available.ok)("postgres task store", () => {
         await expect(
           openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema, migrate }),
         ).rejects.toMatchObject({
-          message: expect.stringMatching(/at version 99, newer than this version \(3\) knows/),
+          message: expect.stringMatching(/at version 99, newer than this version \(4\) knows/),
           remedy: "upgrade",
         });
       }

@@ -306,7 +306,30 @@ const MIGRATIONS: Array<(s: string) => string> = [
       seq bigserial
     );
     CREATE UNIQUE INDEX alerts_open ON ${s}.alerts (job, cause) WHERE closed_at IS NULL;`,
+  // 4: per-task turn limits, and tasks that wait for others (a split task for its parts). The
+  // claim is migration 2's with one more condition on a pending task: all it waits for is done.
+  (s) => `
+    ALTER TABLE ${s}.tasks ADD COLUMN depends_on text[];
+    ALTER TABLE ${s}.tasks ADD COLUMN max_turns integer;
+    ${claimWaitingForDependencies(s)}`,
 ];
+
+// Migration 2's claim function, its pending task also waiting for every task it depends on.
+function claimWaitingForDependencies(s: string): string {
+  const previous = (MIGRATIONS[1] as (s: string) => string)(s);
+  const start = previous.indexOf(`CREATE OR REPLACE FUNCTION ${s}.claim(`);
+  const end = previous.indexOf("END $$;", start) + "END $$;".length;
+  const pending = "WHERE status = 'pending' AND (not_before IS NULL OR not_before <= p_now)";
+  const claim = previous.slice(start, end);
+  if (start < 0 || !claim.includes(pending))
+    throw new Error("migration 2's claim is not as expected");
+  return claim.replace(
+    pending,
+    `${pending}
+            AND (depends_on IS NULL OR NOT EXISTS (SELECT 1 FROM unnest(depends_on) d
+              JOIN ${s}.tasks p ON p.id = d WHERE p.status <> 'done'))`,
+  );
+}
 
 /** How many migrations this version of the package knows. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

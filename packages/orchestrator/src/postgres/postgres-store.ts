@@ -9,7 +9,14 @@ import {
   toSession as sessionFromRow,
   toTask as taskFromRow,
 } from "../store-rows.js";
-import { ABANDONED_SESSION, outOfSessionsMessage, planTransition } from "../store-rules.js";
+import {
+  ABANDONED_SESSION,
+  checkNewTask,
+  checkNoCycle,
+  outOfSessionsMessage,
+  planTransition,
+  splitResult,
+} from "../store-rules.js";
 import { emptyCounts, pageOf, taskWhere } from "../task-query.js";
 import type {
   ClaimResult,
@@ -253,6 +260,19 @@ export async function openPostgresTaskStore(
   }
 
   const limits = { sessions: limit, tokens: options.dailyTokens, usd: options.dailyUsd };
+  const getTask = async (id: string): Promise<Task | undefined> => {
+    const { rows } = await query<TaskRow>(`SELECT * FROM ${s}.tasks WHERE id = $1`, [id]);
+    return rows[0] === undefined ? undefined : toTask(rows[0]);
+  };
+  // Which of these task ids exist.
+  const existing = async (ids: readonly string[]): Promise<string[]> => {
+    const { rows } = await query<{ id: string }>(
+      `SELECT id FROM ${s}.tasks WHERE id = ANY($1::text[])`,
+      [[...ids]],
+    );
+    return rows.map((row) => row.id);
+  };
+
   const quotaAt = async (now: number): Promise<QuotaStatus> => {
     const window = quotaWindow(now, rollover);
     const { rows } = await query<{ used: number; tokens: number; usd: number }>(
@@ -339,13 +359,18 @@ export async function openPostgresTaskStore(
     async add(input) {
       if (!input.title || input.title.trim() === "")
         throw new OrchestratorError("INVALID_INPUT", "a task needs a title");
+      const wanted = checkNewTask(input, () => true);
+      const dependsOn = wanted.length === 0 ? [] : await existing(wanted);
+      const missing = wanted.find((other) => !dependsOn.includes(other));
+      if (missing !== undefined)
+        throw new OrchestratorError("NOT_FOUND", `no task ${missing} to depend on`);
       const id = randomUUID();
       const now = clock.now();
       try {
         const { rows } = await query<TaskRow>(
           `WITH task AS (
-             INSERT INTO ${s}.tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at, needs_you)
-             VALUES ($1, $2, $3, CASE WHEN $9::text IS NULL THEN 'pending' ELSE 'needs_you' END, $4, $5, $6, $7, $8, $8, $9) RETURNING *
+             INSERT INTO ${s}.tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at, needs_you, depends_on, max_turns)
+             VALUES ($1, $2, $3, CASE WHEN $9::text IS NULL THEN 'pending' ELSE 'needs_you' END, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING *
            ), event AS (
              INSERT INTO ${s}.events (at, task_id, kind) SELECT $8, id, 'added' FROM task
            )
@@ -360,6 +385,8 @@ export async function openPostgresTaskStore(
             input.parentId ?? null,
             now,
             input.needsYou ?? null,
+            dependsOn.length > 0 ? wanted : null,
+            input.maxTurns ?? null,
           ],
         );
         return toTask(rows[0] as TaskRow);
@@ -370,10 +397,7 @@ export async function openPostgresTaskStore(
         throw error;
       }
     },
-    async get(id) {
-      const { rows } = await query<TaskRow>(`SELECT * FROM ${s}.tasks WHERE id = $1`, [id]);
-      return rows[0] === undefined ? undefined : toTask(rows[0]);
-    },
+    get: getTask,
     async list(taskQuery = {}) {
       const { where, values } = taskWhere(taskQuery, (n) => `$${n}`, "ILIKE");
       const page = pageOf(taskQuery);
@@ -384,6 +408,36 @@ export async function openPostgresTaskStore(
         [...values, page.limit ?? null, page.offset],
       );
       return rows.map(toTask);
+    },
+    async addDependencies(taskId, dependsOn) {
+      const task = await getTask(taskId);
+      if (task === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${taskId}`);
+      for (const other of dependsOn) {
+        const found = await getTask(other);
+        if (found === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${other}`);
+        checkNoCycle(taskId, other, found.dependsOn);
+      }
+      const { rows } = await query<TaskRow>(
+        `UPDATE ${s}.tasks SET updated_at = $3,
+           depends_on = ARRAY(SELECT id FROM unnest(coalesce(depends_on, '{}') || $2::text[])
+             WITH ORDINALITY AS u(id, n) GROUP BY id ORDER BY min(n))
+         WHERE id = $1 RETURNING *`,
+        [taskId, [...dependsOn], clock.now()],
+      );
+      return toTask(rows[0] as TaskRow);
+    },
+    async completeSplitTask(taskId) {
+      const task = await getTask(taskId);
+      if (task === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${taskId}`);
+      const { rows } = await query<TaskRow>(
+        `UPDATE ${s}.tasks t SET status = 'done', result = $2, updated_at = $3
+         WHERE t.id = $1 AND t.status = 'pending' AND cardinality(t.depends_on) > 0
+           AND NOT EXISTS (SELECT 1 FROM unnest(t.depends_on) d LEFT JOIN ${s}.tasks c ON c.id = d
+             WHERE c.id IS NULL OR c.status <> 'done' OR c.parent_id IS DISTINCT FROM t.id)
+         RETURNING *`,
+        [taskId, JSON.stringify(splitResult(task.dependsOn.length)), clock.now()],
+      );
+      return rows[0] === undefined ? undefined : toTask(rows[0]);
     },
     async counts() {
       const counts = emptyCounts();

@@ -8,7 +8,13 @@ import {
   toSession as sessionFromRow,
   toTask as taskFromRow,
 } from "../store-rows.js";
-import { ABANDONED_SESSION, planFinish } from "../store-rules.js";
+import {
+  ABANDONED_SESSION,
+  checkNewTask,
+  checkNoCycle,
+  planFinish,
+  splitResult,
+} from "../store-rules.js";
 import { emptyCounts, pageOf, taskWhere } from "../task-query.js";
 import type {
   ClaimResult,
@@ -95,6 +101,9 @@ const MIGRATIONS: string[] = [
    ALTER TABLE quota_days ADD COLUMN usd REAL NOT NULL DEFAULT 0;`,
   // Scheduled jobs, their runs and their alerts.
   JOB_TABLES,
+  // Per-task turn limits, and tasks that wait for others (a split task for its parts).
+  `ALTER TABLE tasks ADD COLUMN depends_on TEXT;
+   ALTER TABLE tasks ADD COLUMN max_turns INTEGER;`,
 ];
 
 type TaskRow = StoredTaskRow<string>;
@@ -140,8 +149,15 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
 
   const statements = {
     insert: db.prepare(
-      `INSERT INTO tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at, needs_you)
-       VALUES (@id, @title, @prompt, @status, @priority, @maxAttempts, @notBefore, @parentId, @now, @now, @needsYou)`,
+      `INSERT INTO tasks (id, title, prompt, status, priority, max_attempts, not_before, parent_id, created_at, updated_at, needs_you, depends_on, max_turns)
+       VALUES (@id, @title, @prompt, @status, @priority, @maxAttempts, @notBefore, @parentId, @now, @now, @needsYou, @dependsOn, @maxTurns)`,
+    ),
+    setDependsOn: db.prepare("UPDATE tasks SET depends_on = ?, updated_at = ? WHERE id = ?"),
+    completeSplit: db.prepare(
+      `UPDATE tasks SET status = 'done', result = @result, updated_at = @now
+       WHERE id = @id AND status = 'pending' AND depends_on IS NOT NULL AND json_array_length(depends_on) > 0
+         AND NOT EXISTS (SELECT 1 FROM json_each(tasks.depends_on) d LEFT JOIN tasks c ON c.id = d.value
+           WHERE c.id IS NULL OR c.status <> 'done' OR c.parent_id IS NOT @id)`,
     ),
     get: db.prepare<[string], TaskRow>("SELECT * FROM tasks WHERE id = ?"),
     counts: db.prepare<[], { status: TaskStatus; n: number }>(
@@ -186,7 +202,10 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
       "SELECT * FROM tasks WHERE status = 'running' AND lease_expires_at <= @now ORDER BY priority DESC, created_at, rowid LIMIT 1",
     ),
     duePending: db.prepare<{ now: number }, TaskRow>(
-      "SELECT * FROM tasks WHERE status = 'pending' AND (not_before IS NULL OR not_before <= @now) ORDER BY priority DESC, created_at, rowid LIMIT 1",
+      `SELECT * FROM tasks t WHERE status = 'pending' AND (not_before IS NULL OR not_before <= @now)
+         AND (depends_on IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(t.depends_on) d
+           JOIN tasks p ON p.id = d.value WHERE p.status <> 'done'))
+       ORDER BY priority DESC, created_at, rowid LIMIT 1`,
     ),
     lease: db.prepare(
       `UPDATE tasks SET status = 'running', lease_owner = @worker, lease_expires_at = @expires,
@@ -337,9 +356,12 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
       if (input.parentId !== undefined && statements.get.get(input.parentId) === undefined) {
         throw new OrchestratorError("NOT_FOUND", `no parent task ${input.parentId}`);
       }
+      const dependsOn = checkNewTask(input, (id) => statements.get.get(id) !== undefined);
       const id = randomUUID();
       const now = clock.now();
       statements.insert.run({
+        dependsOn: dependsOn.length > 0 ? JSON.stringify(dependsOn) : null,
+        maxTurns: input.maxTurns ?? null,
         id,
         title: input.title.trim(),
         prompt: input.prompt ?? input.title.trim(),
@@ -368,6 +390,28 @@ export function createSqliteTaskStore(options: SqliteTaskStoreOptions): TaskStor
         )
         .all(...values, page.limit ?? -1, page.offset);
       return rows.map(toTask);
+    },
+    async addDependencies(taskId, dependsOn) {
+      const task = statements.get.get(taskId);
+      if (task === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${taskId}`);
+      const current = toTask(task).dependsOn;
+      for (const other of dependsOn) {
+        const row = statements.get.get(other);
+        if (row === undefined) throw new OrchestratorError("NOT_FOUND", `no task ${other}`);
+        checkNoCycle(taskId, other, toTask(row).dependsOn);
+      }
+      const merged = [...new Set([...current, ...dependsOn])];
+      statements.setDependsOn.run(JSON.stringify(merged), clock.now(), taskId);
+      return toTask(mustGet(taskId));
+    },
+    async completeSplitTask(taskId) {
+      const parts = toTask(mustGet(taskId)).dependsOn.length;
+      const changed = statements.completeSplit.run({
+        id: taskId,
+        now: clock.now(),
+        result: JSON.stringify(splitResult(parts)),
+      }).changes;
+      return changed === 1 ? toTask(mustGet(taskId)) : undefined;
     },
     async counts() {
       const counts = emptyCounts();

@@ -195,6 +195,106 @@ export function taskStoreContract(
       await store.close();
     });
 
+    it("claims a task only once every task it depends on is done", async () => {
+      const { store } = await setup({ dailySessions: 50 });
+      const first = await store.add({ title: "first" });
+      const second = await store.add({
+        title: "second",
+        priority: 10,
+        dependsOn: [first.id],
+        maxTurns: 12,
+      });
+      expect(second).toMatchObject({ dependsOn: [first.id], maxTurns: 12 });
+      expect(first).toMatchObject({ dependsOn: [], maxTurns: null });
+      // The higher priority waits: its dependency is not done.
+      const claimed = await store.claim("w1", LEASE);
+      if (claimed.kind !== "claimed") throw new Error("expected a claim");
+      expect(claimed.task.id).toBe(first.id);
+      expect(await store.claim("w2", LEASE)).toEqual({ kind: "idle" });
+      // Back to pending (turn limit): still not done, so the second still waits.
+      await store.finishSession(
+        claimed.sessionId,
+        { turns: 30, outcome: "max_turns" },
+        { status: "pending" },
+      );
+      const again = await store.claim("w1", LEASE);
+      expect(again.kind === "claimed" && again.task.id).toBe(first.id);
+      if (again.kind !== "claimed") throw new Error("expected a claim");
+      await store.finishSession(
+        again.sessionId,
+        { turns: 3, outcome: "completed" },
+        { status: "done", result: null },
+      );
+      const next = await store.claim("w1", LEASE);
+      expect(next.kind === "claimed" && next.task).toMatchObject({ id: second.id, maxTurns: 12 });
+      await expect(store.add({ title: "x", dependsOn: ["missing"] })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      await expect(store.add({ title: "x", maxTurns: 0 })).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+      await store.close();
+    });
+
+    it("completes a task split into parts once its parts are done, in their order", async () => {
+      const { store } = await setup({ dailySessions: 50 });
+      const parent = await store.add({ title: "update the three sites" });
+      const split = await store.claim("w1", LEASE);
+      if (split.kind !== "claimed") throw new Error("expected a claim");
+      const one = await store.add({ title: "part 1", parentId: parent.id });
+      const two = await store.add({ title: "part 2", parentId: parent.id, dependsOn: [one.id] });
+      expect((await store.addDependencies(parent.id, [one.id, two.id, one.id])).dependsOn).toEqual([
+        one.id,
+        two.id,
+      ]);
+      await store.finishSession(
+        split.sessionId,
+        { turns: 4, outcome: "max_turns" },
+        { status: "pending" },
+      );
+      // A part cannot make its parent wait for itself the other way round, nor a task itself.
+      await expect(store.addDependencies(one.id, [parent.id])).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+      await expect(store.addDependencies(one.id, [one.id])).rejects.toMatchObject({
+        code: "INVALID_INPUT",
+      });
+      await expect(store.addDependencies("missing", [one.id])).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      // As the runner does: after each part, the parent is asked whether it is done.
+      const order: string[] = [];
+      const settled: Array<string | undefined> = [];
+      for (;;) {
+        const claim = await store.claim("w1", LEASE);
+        if (claim.kind !== "claimed") break;
+        order.push(claim.task.title);
+        await store.finishSession(
+          claim.sessionId,
+          { turns: 5, outcome: "completed" },
+          { status: "done", result: null },
+        );
+        settled.push((await store.completeSplitTask(parent.id))?.status);
+      }
+      expect(order).toEqual(["part 1", "part 2"]);
+      expect(settled).toEqual([undefined, "done"]);
+      expect(await store.get(parent.id)).toMatchObject({ status: "done", result: { parts: 2 } });
+      // Once done, again is nothing.
+      expect(await store.completeSplitTask(parent.id)).toBeUndefined();
+      // A task that waits for a task that is not its part is not "split": it is never completed so.
+      const other = await store.add({ title: "other" });
+      const waiting = await store.add({ title: "waits", dependsOn: [other.id] });
+      const done = await store.claim("w1", LEASE);
+      if (done.kind !== "claimed") throw new Error("expected a claim");
+      await store.finishSession(
+        done.sessionId,
+        { turns: 1, outcome: "completed" },
+        { status: "done", result: null },
+      );
+      expect(await store.completeSplitTask(waiting.id)).toBeUndefined();
+      await store.close();
+    });
+
     it("starts with empty session totals", async () => {
       const { store } = await setup();
       expect(await store.sessionTotals()).toEqual({
