@@ -7,7 +7,7 @@ import {
 } from "./model-backoff.js";
 import { totalTokens } from "./quota-window.js";
 import { retry } from "./retry.js";
-import { runSession, type SessionResult } from "./session-runner.js";
+import { type Checkpoint, runSession, type SessionResult } from "./session-runner.js";
 import type { Tool } from "./tools.js";
 import type {
   ClaimResult,
@@ -131,15 +131,36 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
     Math.max(1000, Math.floor(leaseMs / 3)),
   );
   heartbeat.unref();
+  // A task's own turn limit, never above the daemon's; the checkpoint nudge follows it.
+  const limit = options.maxTurns ?? 30;
+  const maxTurns = Math.min(task.maxTurns ?? limit, limit);
+  const checkpointAtTurn =
+    options.checkpointAtTurn !== undefined && options.checkpointAtTurn < maxTurns
+      ? options.checkpointAtTurn
+      : undefined;
+  const previous = asCheckpoint(task.checkpoint);
+  const planning = previous?.split === "next";
+  const parts: string[] = [];
   const session = await runSession({
     task,
+    planning,
     model: options.model,
     system: options.system,
     tools: options.tools,
-    maxTurns: options.maxTurns,
-    checkpointAtTurn: options.checkpointAtTurn,
+    maxTurns,
+    checkpointAtTurn,
     signal: options.signal,
-    createTask: async (input) => (await options.store.add({ ...input, parentId: task.id })).id,
+    // Parts inherit the task's budget: its turn limit and its limit of sessions.
+    createTask: async (input) => {
+      const part = await options.store.add({
+        ...input,
+        parentId: task.id,
+        maxTurns: task.maxTurns ?? undefined,
+        maxAttempts: task.maxAttempts,
+      });
+      parts.push(part.id);
+      return part.id;
+    },
     // A store that is briefly unreachable must not end the session: the timer heartbeats again,
     // the checkpoint is kept and stored with the session's end, and a lost lease shows there.
     onTurn: async (turn) => {
@@ -154,11 +175,26 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
 
   let next: TaskTransition;
   let after: AfterModelError | undefined;
-  if (session.outcome === "completed") next = { status: "done", result: session.result ?? null };
+  if (session.outcome === "completed" && planning && parts.length > 0) {
+    // Split: the task waits for its parts, and completes when they do.
+    await withStoreRetries(() => options.store.addDependencies(task.id, parts));
+    next = {
+      status: "pending",
+      split: true,
+      checkpoint: { ...previous, split: undefined, parts, plan: session.result ?? null },
+    };
+  } else if (session.outcome === "completed")
+    next = { status: "done", result: session.result ?? null };
   else if (session.outcome === "needs_you")
     next = { status: "needs_you", message: session.needsYou ?? "the agent asked for a person" };
   else if (session.outcome === "max_turns" || session.outcome === "budget_exceeded")
-    next = { status: "pending", checkpoint: session.checkpoint };
+    next = {
+      status: "pending",
+      checkpoint:
+        session.checkpoint && !session.interrupted && outgrown(session.checkpoint, previous)
+          ? { ...session.checkpoint, split: "next" }
+          : session.checkpoint,
+    };
   else {
     const error = session.error ?? { kind: "network" as const, message: "unknown error" };
     after = afterModelError(
@@ -200,7 +236,36 @@ export async function runNextTask(options: RunNextTaskOptions): Promise<RunNextT
       next,
     ),
   );
+  // A part done may complete the task it was split from (and that one, its own).
+  if (finished.status === "done") {
+    let parentId = finished.parentId;
+    while (parentId !== null) {
+      const id = parentId;
+      const parent = await withStoreRetries(() => options.store.completeSplitTask(id)).catch(
+        () => undefined,
+      );
+      parentId = parent?.parentId ?? null;
+    }
+  }
   return { kind: "ran", task: finished, session, ...(after ? { after } : {}) };
+}
+
+// The task's stored checkpoint, when it is one the runner wrote.
+function asCheckpoint(value: unknown): (Checkpoint & { parts?: string[] }) | undefined {
+  if (typeof value !== "object" || value === null || !Array.isArray((value as Checkpoint).done))
+    return undefined;
+  return value as Checkpoint;
+}
+
+/**
+ * Whether a task outgrew its sessions: the agent said so, or a session at the turn limit left
+ * nothing more done than the one before it.
+ */
+export function outgrown(checkpoint: Checkpoint, previous: Checkpoint | undefined): boolean {
+  if (checkpoint.tooBig === true) return true;
+  if (previous === undefined) return false;
+  const before = new Set(previous.done);
+  return checkpoint.done.every((item) => before.has(item));
 }
 
 // The sessions of the task that ended in error right before this one, this one included.

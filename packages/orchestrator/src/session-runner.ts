@@ -16,11 +16,20 @@ export interface Checkpoint {
   facts: string[];
   /** `agent` when the agent saved it; `derived` when the runner wrote it from the transcript. */
   source: "agent" | "derived";
+  /** The agent said what is left does not fit one more session. */
+  tooBig?: boolean | undefined;
+  /** Set by the runner: the next session splits the task into parts (see {@link runSession}). */
+  split?: "next" | undefined;
 }
 
 /** Options of {@link runSession}. */
 export interface RunSessionOptions {
   task: { id: string; title: string; prompt: string; checkpoint: unknown };
+  /**
+   * The session's job is to split the task into parts that each fit one session (create_task,
+   * in order, with dependsOn), then end with complete_task: the task outgrew its sessions.
+   */
+  planning?: boolean | undefined;
   model: AgentModel;
   system: string;
   /** Domain tools of the app, besides the built-in ones. */
@@ -89,7 +98,15 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
   const usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
   const context: ToolContext = { taskId: options.task.id, createTask: options.createTask };
   const messages: Message[] = [
-    { role: "user", content: [{ type: "text", text: firstMessage(options.task) }] },
+    {
+      role: "user",
+      content: [
+        {
+          type: "text",
+          text: firstMessage(options.task, options.planning ? maxTurns : undefined),
+        },
+      ],
+    },
   ];
   let checkpoint: Checkpoint | undefined;
   const toolCalls: string[] = [];
@@ -179,6 +196,7 @@ export async function runSession(options: RunSessionOptions): Promise<SessionRes
           next: input["next"] as string[],
           facts: input["facts"] as string[],
           source: "agent",
+          ...(input["tooBig"] === true ? { tooBig: true } : {}),
         };
         await options.onCheckpoint?.(checkpoint);
       } else if (use.name === BUILT_IN.completeTask) {
@@ -222,8 +240,13 @@ function lastUserMessage(messages: Message[]): Message {
   return last;
 }
 
-function firstMessage(task: RunSessionOptions["task"]): string {
+function firstMessage(task: RunSessionOptions["task"], planningTurns: number | undefined): string {
   const lines = [`Task: ${task.title}`, "", task.prompt];
+  if (planningTurns !== undefined)
+    lines.push(
+      "",
+      `This task has outgrown its sessions: the last one ended at its turn limit without enough progress. Do not work on it in this session. Split what is left (see the checkpoint below) into parts that each fit one session of ${planningTurns} turns: call create_task once per part, in the order they must run, giving each part dependsOn: [the id of the part before it]. Then call complete_task with the plan in one line. This task completes when its parts are done.`,
+    );
   if (task.checkpoint !== null && task.checkpoint !== undefined) {
     lines.push(
       "",

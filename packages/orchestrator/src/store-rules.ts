@@ -38,7 +38,7 @@ export function planTransition(next: TaskTransition): FinishPlan & { requeued: b
     status: next.status,
     needsYou: next.status === "needs_you" || next.status === "failed" ? next.message : null,
     refund,
-    requeued: next.status === "pending" && !refund,
+    requeued: next.status === "pending" && !refund && next.split !== true,
     checkpoint:
       next.status === "pending" && next.checkpoint !== undefined
         ? JSON.stringify(next.checkpoint)

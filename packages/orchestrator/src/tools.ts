@@ -9,6 +9,8 @@ export interface ToolContext {
     title: string;
     prompt: string;
     priority?: number | undefined;
+    /** Ids of tasks (made earlier in this session) that must be done before this one starts. */
+    dependsOn?: string[] | undefined;
   }): Promise<string>;
 }
 
@@ -64,6 +66,12 @@ export const builtInTools: Tool[] = [
       done: z.array(z.string()),
       next: z.array(z.string()),
       facts: z.array(z.string()).default([]),
+      tooBig: z
+        .boolean()
+        .optional()
+        .describe(
+          "true when what is left cannot be done in one more session: the next session splits it into parts",
+        ),
     }),
     run: () => "saved",
   }),
@@ -82,11 +90,13 @@ export const builtInTools: Tool[] = [
   }),
   defineTool({
     name: BUILT_IN.createTask,
-    description: "Queue a downstream task (linked to this one) for a later session.",
+    description:
+      "Queue a part of this task (linked to it) for a later session. Give dependsOn the ids of the parts that must be done before it starts (create_task returns each id).",
     input: z.object({
       title: z.string(),
       prompt: z.string(),
       priority: z.number().int().optional(),
+      dependsOn: z.array(z.string()).optional(),
     }),
     run: async (input, context) => ({ taskId: await context.createTask(input) }),
   }) as Tool,

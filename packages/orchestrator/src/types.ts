@@ -200,6 +200,11 @@ export type TaskTransition =
       notBefore?: Date | undefined;
       /** The session never really ran: give back its attempt and its quota slot. */
       refund?: boolean | undefined;
+      /**
+       * The session split the task into parts: it waits for them, and this session does not
+       * count toward its limit of sessions.
+       */
+      split?: boolean | undefined;
     }
   | { status: "needs_you"; message: string }
   | { status: "failed"; message: string };

@@ -230,6 +230,61 @@ describe.skipIf(!available.ok)("many daemons on one Postgres", () => {
     await store.close();
   }, 120_000);
 
+  it("4 daemons on a chain of dependent tasks: none starts before the one it waits for is done", async () => {
+    const schema = freshSchema();
+    const store = await openPostgresTaskStore({ connectionString: TEST_DATABASE_URL, schema });
+    const chain: string[] = [];
+    for (let i = 0; i < 30; i++)
+      chain.push(
+        (
+          await store.add({
+            title: `step ${i}`,
+            dependsOn: i === 0 ? [] : [chain[i - 1] as string],
+          })
+        ).id,
+      );
+    for (let i = 0; i < 30; i++) await store.add({ title: `free ${i}` });
+    const workers = Array.from({ length: 4 }, (_, n) =>
+      startWorker({
+        url: TEST_DATABASE_URL,
+        schema,
+        workerId: `w${n}`,
+        mode: "run",
+        pollMs: 20,
+        workMs: 2,
+      }),
+    );
+    // Until the 60 tasks are done (each worker prints each task it finished): a signal, not a time.
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        if (workers.reduce((sum, worker) => sum + worker.lines().length, 0) >= 60) resolve();
+      };
+      for (const worker of workers) worker.child.stdout?.on("data", check);
+      check();
+    });
+    for (const worker of workers) worker.child.kill("SIGTERM");
+    await Promise.all(workers.map((worker) => worker.exited));
+    const raw = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await raw.connect();
+    const { rows } = await raw.query<{
+      task_id: string;
+      started_at: string;
+      ended_at: string;
+      worker_id: string;
+    }>(`SELECT task_id, started_at, ended_at, worker_id FROM "${schema}".sessions`);
+    await raw.end();
+    const session = new Map(rows.map((row) => [row.task_id, row]));
+    expect(session.size).toBe(60);
+    for (let i = 1; i < chain.length; i++) {
+      const before = session.get(chain[i - 1] as string);
+      const after = session.get(chain[i] as string);
+      expect(Number(after?.started_at), `step ${i}`).toBeGreaterThanOrEqual(
+        Number(before?.ended_at),
+      );
+    }
+    await store.close();
+  }, 120_000);
+
   it("10 workers racing for a quota of 5 get exactly 5 sessions a day, across the rollover", async () => {
     const schema = freshSchema();
     const { store } = await addTasks(schema, 30);

@@ -18,3 +18,4 @@ export {
   TEST_DATABASE_URL,
   testSchemaName,
 } from "./postgres.js";
+export { type StepAgentOptions, stepAgent } from "./step-agent.js";
