@@ -1,6 +1,12 @@
 // The AgentModel port over @anthropic-ai/sdk (the only file that imports it).
 import type Anthropic from "@anthropic-ai/sdk";
-import { type AgentModel, type ContentBlock, ModelError, type ModelErrorKind } from "./model.js";
+import {
+  type AgentModel,
+  type ContentBlock,
+  ModelError,
+  type ModelErrorKind,
+  type ModelRequest,
+} from "./model.js";
 
 /** Options of {@link createAnthropicModel}. */
 export interface AnthropicModelOptions {
@@ -11,8 +17,10 @@ export interface AnthropicModelOptions {
 /**
  * An {@link AgentModel} over the Messages API. The client is the caller's (API key, `baseURL`
  * or `ANTHROPIC_BASE_URL`, `maxRetries`: the SDK retries 429 and 529, honoring `retry-after`).
- * The system prompt and the tools carry `cache_control`, so a resumed session reads them from
- * the prompt cache.
+ * The system prompt, the tools and the conversation so far carry `cache_control` (three of the
+ * four breakpoints the API allows): a resumed session reads the system prompt and the tools from
+ * the prompt cache, and each turn of a session reads every earlier turn from it, paying full
+ * price only for what is new since the last call.
  */
 export function createAnthropicModel(
   client: Anthropic,
@@ -31,7 +39,7 @@ export function createAnthropicModel(
           max_tokens: options.maxTokens ?? 4096,
           system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
           tools: tools as never,
-          messages: request.messages as never,
+          messages: withCacheBreakpoint(request.messages) as never,
         });
         const content: ContentBlock[] = [];
         for (const block of message.content as Array<{
@@ -117,5 +125,19 @@ export function classifyAnthropicError(error: unknown): ModelError {
     retryAfterSeconds,
     status: typeof status === "number" ? status : undefined,
     apiType: type,
+  });
+}
+
+// The conversation with a cache breakpoint on its last block: the next call, which repeats all
+// of it, reads it from the cache.
+function withCacheBreakpoint(messages: ModelRequest["messages"]): unknown[] {
+  return messages.map((message, index) => {
+    if (index !== messages.length - 1 || message.content.length === 0) return message;
+    const content = message.content.map((block, at) =>
+      at === message.content.length - 1
+        ? { ...block, cache_control: { type: "ephemeral" } }
+        : block,
+    );
+    return { ...message, content };
   });
 }

@@ -125,6 +125,26 @@ describe("work that outgrows a session", () => {
     expect(after?.checkpoint).toMatchObject({ source: "agent" });
   });
 
+  it("marks the system prompt, the tools and the conversation so far for the prompt cache", async () => {
+    const { fake, store, next } = await setup({ split: false });
+    await store.add({ title: "Do steps 1-100", prompt: "steps 1-100", maxTurns: 3 });
+    await next();
+    for (const request of fake.requests) {
+      expect(request.system).toEqual([
+        expect.objectContaining({ type: "text", cache_control: { type: "ephemeral" } }),
+      ]);
+      const tools = request.tools as Array<{ cache_control?: unknown }>;
+      expect(tools.at(-1)?.cache_control).toEqual({ type: "ephemeral" });
+      expect(tools.slice(0, -1).every((tool) => tool.cache_control === undefined)).toBe(true);
+      const last = request.messages.at(-1)?.content.at(-1) as { cache_control?: unknown };
+      expect(last.cache_control).toEqual({ type: "ephemeral" });
+      // One breakpoint in the conversation: earlier messages go as they were.
+      const earlier = request.messages.slice(0, -1).flatMap((message) => message.content);
+      expect(earlier.some((block) => "cache_control" in block)).toBe(false);
+    }
+    expect(fake.requests).toHaveLength(3);
+  });
+
   it("keeps a task's own turn limit, below the daemon's", async () => {
     const { fake, store, next } = await setup({ split: false });
     await store.add({ title: "Do steps 1-100", prompt: "steps 1-100", maxTurns: 8 });
