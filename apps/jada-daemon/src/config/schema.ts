@@ -2,6 +2,35 @@
 import { DEFAULT_MODEL } from "@jada/orchestrator/models";
 import { z } from "zod";
 
+/** Every tool jada gives the agent, by name. */
+export const AGENT_TOOL_NAMES = [
+  "read_file",
+  "list_files",
+  "write_file",
+  "lint_site",
+  "deploy_staging",
+  "list_releases",
+  "check_health",
+  "check_tokens",
+  "run_job",
+  "job_status",
+] as const;
+
+/** A tool's name. */
+export type AgentToolName = (typeof AGENT_TOOL_NAMES)[number];
+
+/** The tools a task may use unless `agent.tools` says otherwise: reading, and staging. */
+export const DEFAULT_AGENT_TOOLS: readonly AgentToolName[] = [
+  "read_file",
+  "list_files",
+  "lint_site",
+  "deploy_staging",
+  "list_releases",
+  "check_health",
+  "check_tokens",
+  "job_status",
+];
+
 /**
  * `lint`: defaults of `jada lint`. Command-line options win over these.
  */
@@ -213,6 +242,18 @@ export const agentConfigSchema = z
       .default(1)
       .describe("Sessions run at once by this daemon."),
     pollSeconds: z.number().int().min(1).default(60).describe("Seconds between polls when idle."),
+    tools: z
+      .array(z.enum(AGENT_TOOL_NAMES))
+      .optional()
+      .describe(
+        `The tools the agent may use (default: ${DEFAULT_AGENT_TOOLS.join(", ")}; write_file and run_job only when listed).`,
+      ),
+    workspaces: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        "Directories the file tools may reach, relative to the config file (default: every site's dir).",
+      ),
     pausedProbeSeconds: z
       .number()
       .int()

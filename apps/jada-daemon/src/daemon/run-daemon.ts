@@ -10,6 +10,7 @@ import {
   modelRetirement,
   type Scheduler,
   type TaskStore,
+  type Tool,
   type Worker,
 } from "@jada/orchestrator";
 import { pino } from "pino";
@@ -76,10 +77,32 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
   let model = apiKey
     ? createAgentModel(config.agent, apiKey, io.env, logger, releaseMemory)
     : undefined;
+  let jobs: ReturnType<typeof daemonJobs>;
+  let sinks: ReturnType<typeof alertSinks>;
+  let tools: Tool[];
+  // The scheduler is made after the worker (it takes its id); run_job reaches it through this.
+  let scheduler: Scheduler | undefined;
+  try {
+    jobs = daemonJobs({ services: options.services, store, dataDir: options.dataDir });
+    sinks = alertSinks(config.alerts, io.env, store, logger);
+    const { createAgentTools } = await import("../agent/tools.js");
+    tools = await createAgentTools({
+      services: options.services,
+      store,
+      jobs,
+      scheduler: { runNow: (name) => (scheduler as Scheduler).runNow(name) },
+      logger,
+    });
+  } catch (error) {
+    restoreConsole();
+    await store.close();
+    throw error;
+  }
   const worker = createWorker({
     store,
     model,
     system: config.agent.system,
+    tools,
     pollMs: config.agent.pollSeconds * 1000,
     maxTurns: config.agent.maxTurns,
     checkpointAtTurn: config.agent.checkpointAtTurn,
@@ -90,18 +113,8 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     fixes: API_KEY_FIXES,
     logger,
   });
-  let jobs: ReturnType<typeof daemonJobs>;
-  let sinks: ReturnType<typeof alertSinks>;
-  try {
-    jobs = daemonJobs({ services: options.services, store, dataDir: options.dataDir });
-    sinks = alertSinks(config.alerts, io.env, store, logger);
-  } catch (error) {
-    restoreConsole();
-    await store.close();
-    throw error;
-  }
   let onRunEnd: ((end: JobRunEnded) => void) | undefined;
-  const scheduler = createScheduler({
+  scheduler = createScheduler({
     store,
     jobs,
     sinks,
@@ -124,6 +137,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     {
       version: VERSION,
       jobs: jobs.map((job) => job.name),
+      tools: tools.map((tool) => tool.name),
       alerts: sinks.map((sink) => sink.name),
       store: options.where,
       model: config.agent.model,

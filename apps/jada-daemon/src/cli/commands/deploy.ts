@@ -1,5 +1,4 @@
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
 import type {
   DeployProgress,
   DeployResult,
@@ -7,21 +6,11 @@ import type {
   PromoteOptions,
 } from "@jada/static-deploy";
 import type { Command } from "commander";
-import type { AwsClients } from "../../compose/aws-clients.js";
-import type { SiteConfig, TargetConfig } from "../../config/schema.js";
+import { siteContext, targetOf } from "../../compose/sites.js";
 import { JadaCliError } from "../../errors.js";
 import type { CliIo } from "../../io.js";
 import { formatBytes, formatTime, renderJson, renderTable } from "../../render/table.js";
 import type { CommandContext } from "../context.js";
-
-interface SiteContext {
-  name: string;
-  site: SiteConfig;
-  dir: string;
-  clients: AwsClients;
-  aws: typeof import("@jada/static-deploy/aws");
-  lib: typeof import("@jada/static-deploy");
-}
 
 // What a deploy and a promote take alike.
 type SharedOption =
@@ -142,43 +131,6 @@ Examples:
     });
 }
 
-async function siteContext(name: string, context: CommandContext): Promise<SiteContext> {
-  const services = await context.services();
-  const site = services.config.sites[name];
-  if (site === undefined) {
-    const known = Object.keys(services.config.sites);
-    throw new JadaCliError(
-      "USAGE",
-      `unknown site "${name}": ${known.length > 0 ? `configured sites are ${known.join(", ")}` : `no sites in ${services.configPath ?? "the configuration (no jada.config.json found)"}`}`,
-    );
-  }
-  // The deploy library and its AWS adapters are loaded on use, not when the CLI starts.
-  const [aws, lib, clients] = await Promise.all([
-    import("@jada/static-deploy/aws"),
-    import("@jada/static-deploy"),
-    services.aws(),
-  ]);
-  return { name, site, dir: resolve(services.base, site.dir), clients, aws, lib };
-}
-
-function targetOf(site: SiteContext, stage: string): TargetConfig {
-  const target =
-    stage === "production"
-      ? site.site.production
-      : stage === "staging"
-        ? site.site.staging
-        : undefined;
-  if (target === undefined) {
-    throw new JadaCliError(
-      "USAGE",
-      stage === "staging" || stage === "production"
-        ? `site ${site.name} has no ${stage} target in the configuration`
-        : `unknown stage "${stage}": use staging or production`,
-    );
-  }
-  return target;
-}
-
 function gitCommit(dir: string): string | undefined {
   const result = spawnSync("git", ["-C", dir, "rev-parse", "HEAD"], { encoding: "utf8" });
   return result.status === 0 ? result.stdout.trim() : undefined;
@@ -190,7 +142,7 @@ async function runDeploy(
   context: CommandContext,
 ): Promise<number> {
   const { io } = context;
-  const site = await siteContext(name, context);
+  const site = await siteContext(await context.services(), name);
   const { clients, aws, lib } = site;
   if (options.promote && options.stage !== undefined && options.stage !== "production") {
     throw new JadaCliError(
@@ -316,7 +268,7 @@ async function runRollback(
   options: { stage: string; to?: string; wait: boolean; json?: boolean },
   context: CommandContext,
 ): Promise<number> {
-  const site = await siteContext(name, context);
+  const site = await siteContext(await context.services(), name);
   if (site.site.mode !== "atomic")
     throw new JadaCliError(
       "USAGE",
@@ -349,7 +301,7 @@ async function runReleases(
   options: { stage: string; json?: boolean },
   context: CommandContext,
 ): Promise<number> {
-  const site = await siteContext(name, context);
+  const site = await siteContext(await context.services(), name);
   const target = targetOf(site, options.stage);
   const { records, live } = await site.lib.listSiteReleases({
     store: site.aws.createS3ObjectStore(site.clients.s3, target.bucket),

@@ -35,6 +35,18 @@ async function withStore<T>(
   }
 }
 
+// A parser of a whole number of at least 1, for an option.
+function wholeNumber(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      throw new JadaCliError(
+        "USAGE",
+        `${flag} must be a whole number of at least 1, not "${value}"`,
+      );
+    return Number(value);
+  };
+}
+
 /** A full task id from an id or a unique prefix of one (as `jada task list` shows them). */
 async function resolveId(store: TaskStore, id: string): Promise<string> {
   // An empty prefix would match every task.
@@ -74,11 +86,27 @@ export function registerTaskCommands(program: Command, context: CommandContext):
         throw new JadaCliError("USAGE", "--priority must be a whole number");
       return Number(value);
     })
+    .option(
+      "--max-turns <n>",
+      "model calls per session of this task, at most agent.maxTurns (default: agent.maxTurns)",
+      wholeNumber("--max-turns"),
+    )
+    .option(
+      "--max-sessions <n>",
+      "sessions it may take; then it goes to a person with its checkpoint (default 3)",
+      wholeNumber("--max-sessions"),
+    )
     .option("--json", "print the task as JSON")
     .action(
       async (
         title: string,
-        options: { prompt?: string; priority?: number; json?: boolean },
+        options: {
+          prompt?: string;
+          priority?: number;
+          maxTurns?: number;
+          maxSessions?: number;
+          json?: boolean;
+        },
         command: Command,
       ) => {
         if (options.prompt !== undefined && options.prompt.trim() === "")
@@ -86,8 +114,20 @@ export function registerTaskCommands(program: Command, context: CommandContext):
             "USAGE",
             "--prompt cannot be empty (leave it out to use the title)",
           );
+        const { config } = await context.services();
+        if (options.maxTurns !== undefined && options.maxTurns > config.agent.maxTurns)
+          throw new JadaCliError(
+            "USAGE",
+            `--max-turns ${options.maxTurns} is more than a session may take (agent.maxTurns: ${config.agent.maxTurns})`,
+          );
         const added = await withStore(command, context, (store) =>
-          store.add({ title, prompt: options.prompt, priority: options.priority }),
+          store.add({
+            title,
+            prompt: options.prompt,
+            priority: options.priority,
+            maxTurns: options.maxTurns,
+            maxAttempts: options.maxSessions ?? 3,
+          }),
         );
         io.stdout.write(options.json ? renderJson(added) : `added ${added.id} (${added.title})\n`);
         context.exit(0);
