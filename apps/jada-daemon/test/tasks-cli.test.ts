@@ -27,7 +27,7 @@ describe("jada task and jada quota", () => {
     );
     expect(added).toMatchObject({ title: "Reconcile bookings", priority: 2, status: "pending" });
     expect((await jada(["task", "list"])).stdout).toMatch(
-      new RegExp(`${added.id.slice(0, 8)} +pending +2 +0/5 +Reconcile bookings`),
+      new RegExp(`${added.id.slice(0, 8)} +pending +2 +0/3 +Reconcile bookings`),
     );
     const shown = JSON.parse((await jada(["task", "show", added.id.slice(0, 8), "--json"])).stdout);
     expect(shown).toMatchObject({ id: added.id, sessions: [], requeues: {} });
