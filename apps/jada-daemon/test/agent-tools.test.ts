@@ -41,6 +41,7 @@ describe.skipIf(endpoint === undefined)("the agent's tools in a session", () => 
     const bucket = await createTestBucket(s3);
     const distributionId = await createTestDistribution(cloudFront, bucket);
     await mkdir(join(root, "site"));
+    await writeFile(join(root, "site", "big.txt"), "y".repeat(20_000));
     await writeFile(
       join(root, "site", "index.html"),
       "<p>Book</p><script>var price = {{ price }};</script>",
@@ -90,6 +91,7 @@ describe.skipIf(endpoint === undefined)("the agent's tools in a session", () => 
       use("t3", "write_file", { path: join(root, "notes", "escape", "evil.txt"), content: "x" }),
       use("t4", "run_job", { name: "tokens-check" }),
       use("t5", "read_file", { path: "index.html" }),
+      use("t5b", "read_file", { path: "big.txt" }),
       use("t6", "write_file", {
         path: "index.html",
         content: "<p>Book</p><script>var price = 42;</script>",
@@ -102,7 +104,7 @@ describe.skipIf(endpoint === undefined)("the agent's tools in a session", () => 
       }),
     ];
     const fake = await startMessagesFake(
-      ({ call }) => script[call - 1] ?? (script[9] as FakeReply),
+      ({ call }) => script[call - 1] ?? (script.at(-1) as FakeReply),
     );
     const io = { stdout: { write() {} }, stderr: { write() {} }, env, cwd: root };
     const services = createServices(await loadConfig({ env, cwd: root }), io);
@@ -182,6 +184,10 @@ describe.skipIf(endpoint === undefined)("the agent's tools in a session", () => 
       expect(results.get("t3")?.content).toMatch(/outside the workspace/);
       expect(results.get("t4")).toMatchObject({ is_error: true, content: "unknown tool run_job" });
       expect(results.get("t5")?.content).toContain("{{ price }}");
+      // A long file comes in parts, with where to go on from.
+      expect(results.get("t5b")?.content).toMatch(
+        /^y{7800}\n\[characters 0-7800 of 20000; read on with offset 7800\]$/,
+      );
       expect(JSON.parse(results.get("t7")?.content ?? "{}")).toMatchObject({ errors: 0 });
       const deployed = JSON.parse(results.get("t9")?.content ?? "{}");
       expect(deployed).toMatchObject({

@@ -25,6 +25,7 @@ import { createWorkspace, type Workspace } from "./workspace.js";
 
 /** The most characters of one tool result; past it the result is cut, with a note. */
 export const MAX_RESULT_CHARS = 8000;
+const READ_LIMIT = MAX_RESULT_CHARS - 200;
 
 /** What the tools are made of. */
 export interface AgentToolsContext {
@@ -60,7 +61,8 @@ function buildTools(context: AgentToolsContext, workspace: Workspace): Tool[] {
       input: z.object({
         path: z.string(),
         offset: z.number().int().min(0).default(0),
-        limit: z.number().int().min(1).max(MAX_RESULT_CHARS).default(MAX_RESULT_CHARS),
+        // Room for the note that says where to read on: the bound would cut it off.
+        limit: z.number().int().min(1).max(READ_LIMIT).default(READ_LIMIT),
       }),
       run: async ({ path, offset, limit }) => {
         const text = await readFile(await workspace.resolve(path), "utf8");
