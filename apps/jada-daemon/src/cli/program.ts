@@ -10,6 +10,7 @@ import { registerGoogleCommands } from "./commands/google.js";
 import { registerHealthCommands } from "./commands/health.js";
 import { registerJobCommands } from "./commands/jobs.js";
 import { registerLintCommand } from "./commands/lint.js";
+import { registerServiceCommands } from "./commands/service.js";
 import { registerTaskCommands } from "./commands/tasks.js";
 import { createCommandContext, type RegisterCommands } from "./context.js";
 
@@ -27,6 +28,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerDashboardCommand,
   registerTaskCommands,
   registerJobCommands,
+  registerServiceCommands,
 ];
 
 /**
