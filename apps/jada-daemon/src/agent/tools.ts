@@ -19,8 +19,9 @@ import { instanceAccess } from "../compose/instance-access.js";
 import type { Services } from "../compose/services.js";
 import { siteContext, targetOf } from "../compose/sites.js";
 import { DEFAULT_AGENT_TOOLS } from "../config/schema.js";
-import { renderFindingFix, renderTokenFix } from "../render/fixes.js";
+import { renderFindingFix } from "../render/fixes.js";
 import { describeJobs } from "../status/jobs.js";
+import { describeTokens } from "../status/tokens.js";
 import { createWorkspace, type Workspace } from "./workspace.js";
 
 /** The most characters of one tool result; past it the result is cut, with a note. */
@@ -209,14 +210,7 @@ function buildTools(context: AgentToolsContext, workspace: Workspace): Tool[] {
       input: z.object({}),
       run: async () => {
         const google = await services.google();
-        const results = await google.manager.checkAll({ refresh: true });
-        return results.map((health) => ({
-          account: health.account,
-          status: health.status,
-          reasons: health.reasons,
-          warnings: health.warnings,
-          fix: health.remedy ? renderTokenFix(health.remedy) : null,
-        }));
+        return describeTokens(google.manager, true);
       },
     }),
     defineTool({

@@ -2,7 +2,14 @@
 // forms) and a live part (`#live`) that the page's script swaps in place when the daemon says
 // something changed: a person typing in a filter is never interrupted, and without JavaScript
 // every page still works (a reload shows the news).
-import type { JobAlert, JobRun, SessionRecord, Task, TaskStatus } from "@jada/orchestrator";
+import {
+  type JobAlert,
+  type JobRun,
+  type SessionRecord,
+  TASK_STATUSES,
+  type Task,
+  type TaskStatus,
+} from "@jada/orchestrator";
 import { formatTime } from "../render/table.js";
 import type { JobRow } from "../status/jobs.js";
 import type { TaskDetail } from "../status/tasks.js";
@@ -143,14 +150,7 @@ export interface TaskFilter {
   page: number;
 }
 
-const STATUS_ORDER: readonly TaskStatus[] = [
-  "running",
-  "pending",
-  "needs_you",
-  "failed",
-  "done",
-  "cancelled",
-];
+const STATUS_ORDER = TASK_STATUSES;
 
 /** Link to the task list with this filter (page 1 unless said). */
 export function tasksHref(filter: Partial<TaskFilter>): string {

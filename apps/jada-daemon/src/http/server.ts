@@ -2,7 +2,7 @@
 // /events, /metrics, /healthz and /readyz. node:http and nothing else: the footprint of an idle
 // daemon matters more here than a framework's conveniences.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { JobRunEnded, Logger, TaskStatus } from "@jada/orchestrator";
+import { type JobRunEnded, type Logger, TASK_STATUSES, type TaskStatus } from "@jada/orchestrator";
 import { CSS, SCRIPT } from "./assets.js";
 import { createEventHub } from "./events.js";
 import type { DaemonMetrics } from "./metrics.js";
@@ -60,14 +60,7 @@ export class HttpError extends Error {
 export const MAX_BODY_BYTES = 16 * 1024;
 
 const PAGE_SIZE = 50;
-const STATUSES = new Set<string>([
-  "pending",
-  "running",
-  "needs_you",
-  "done",
-  "failed",
-  "cancelled",
-]);
+const STATUSES = new Set<string>(TASK_STATUSES);
 
 const SECURITY_HEADERS = {
   "content-security-policy":

@@ -19,9 +19,9 @@ import type {
   WorkerStatus,
 } from "@jada/orchestrator";
 import type { GoogleServices } from "../compose/services.js";
-import { renderTokenFix } from "../render/fixes.js";
 import { describeJobs, type JobRow } from "../status/jobs.js";
 import { describeTask, type TaskDetail } from "../status/tasks.js";
+import { describeTokens, type TokenRow } from "../status/tokens.js";
 
 /** A session running now, as the overview shows it. */
 export interface RunningSession extends SessionProgress {
@@ -43,17 +43,6 @@ export interface Overview {
   counts: TaskCounts;
   openAlerts: JobAlert[];
   jobs: { total: number; failing: number };
-}
-
-/** One Google account's token, as `jada tokens check` judges it without a refresh. */
-export interface TokenRow {
-  account: string;
-  status: "ok" | "expiring" | "revoked" | "misconfigured" | "unknown";
-  reasons: string[];
-  warnings: string[];
-  lastRefreshOk: string | null;
-  /** The `jada` command that fixes it, or null. */
-  fix: string | null;
 }
 
 /** A page of tasks. */
@@ -88,6 +77,8 @@ export interface DaemonViewOptions {
   schedulerPeriodMs: number;
   now?: (() => number) | undefined;
 }
+
+export type { TokenRow };
 
 /** The daemon as the HTTP layer sees it. */
 export interface DaemonView {
@@ -176,15 +167,7 @@ export function createDaemonView(options: DaemonViewOptions): DaemonView {
     async tokens() {
       const google = await options.google();
       if (google === undefined) return [];
-      const results = await google.manager.checkAll({ refresh: false });
-      return results.map((health) => ({
-        account: health.account,
-        status: health.status,
-        reasons: health.reasons,
-        warnings: health.warnings,
-        lastRefreshOk: health.lastRefreshOk ?? null,
-        fix: health.remedy ? renderTokenFix(health.remedy) : null,
-      }));
+      return describeTokens(google.manager, false);
     },
     async readiness() {
       const checks = {
