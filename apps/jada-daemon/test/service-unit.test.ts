@@ -51,7 +51,8 @@ describe.skipIf(!available)("the daemon's systemd unit", () => {
     expect(unit).toContain("RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX");
     expect(unit).not.toMatch(/^MemoryDenyWriteExecute=/m);
     expect(unit).toMatch(/^StateDirectory=jada$/m);
-    expect(unit).toMatch(/^Type=exec$/m);
+    expect(unit).toMatch(/^Type=notify$/m);
+    expect(unit).toMatch(/^WatchdogSec=120$/m);
     expect(unit).toMatch(/^Restart=on-failure$/m);
   });
 

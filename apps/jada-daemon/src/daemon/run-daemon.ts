@@ -23,6 +23,8 @@ import type { HttpListener } from "../http/listen.js";
 import type { CliIo } from "../io.js";
 import { VERSION } from "../version.js";
 import { releaseMemory } from "./memory.js";
+import { checkReadiness, type Readiness } from "./readiness.js";
+import { createSystemdNotifier, type SystemdNotifier } from "./systemd-notify.js";
 
 /** What {@link runDaemon} needs: the config, the process's I/O, and an open store. */
 export interface RunDaemonOptions {
@@ -153,6 +155,9 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       `agent.model ${retirement.model} ${retirement.retired ? "was retired on" : "retires on"} ${retirement.retiresOn}: set agent.model to ${retirement.use}`,
     );
 
+  // systemd (Type=notify): READY=1 once the loops run, STATUS= lines, the watchdog's pings.
+  const systemd = createSystemdNotifier(io.env, (message) => logger.warn({}, message));
+
   // The start's garbage (config parsing, migrations, module loading) is not kept all day.
   setTimeout(releaseMemory, 2000).unref();
 
@@ -163,6 +168,7 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     logger.info({ signal }, "stopping: finishing the current call, then saving a checkpoint");
     // Bounded: a call that never returns does not keep the process; its lease then expires.
     setTimeout(() => process.exit(0), options.stopTimeoutMs ?? 120_000).unref();
+    systemd.notify("STOPPING=1");
     void worker.stop();
     void scheduler.stop();
   };
@@ -201,7 +207,26 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
       );
       return failed ? 1 : 0;
     }
-    await Promise.all([worker.run(), scheduler.run()]);
+    const loops = Promise.all([worker.run(), scheduler.run()]);
+    const watching = watchOverDaemon({
+      systemd,
+      readiness: () =>
+        checkReadiness({
+          store,
+          worker,
+          scheduler: scheduler as Scheduler,
+          file: options.file,
+          workerPeriodMs: config.agent.pollSeconds * 1000,
+          schedulerPeriodMs: 60_000,
+        }),
+      status: async () => statusLine(worker, await store.quota()),
+      logger,
+    });
+    try {
+      await loops;
+    } finally {
+      watching.stop();
+    }
     return 0;
   } finally {
     signals.off("SIGTERM", onTerm);
@@ -209,9 +234,67 @@ export async function runDaemon(options: RunDaemonOptions): Promise<number> {
     signals.off("SIGHUP", reload);
     await http?.close();
     model?.close();
+    systemd.close();
     restoreConsole();
     await store.close();
   }
+}
+
+/**
+ * Tells systemd the daemon is ready (once the loops run), what it is doing (STATUS=, every 30 s)
+ * and, when it asked for a watchdog, pings it every half period only while the daemon is ready:
+ * a loop stuck or a store gone stops the pings, and systemd restarts the daemon.
+ */
+function watchOverDaemon(options: {
+  systemd: SystemdNotifier;
+  readiness: () => Promise<Readiness>;
+  status: () => Promise<string>;
+  logger: Logger;
+}): { stop(): void } {
+  const { systemd } = options;
+  if (!systemd.active) return { stop() {} };
+  systemd.notify("READY=1");
+  let last = "";
+  const tellStatus = async () => {
+    const line = await options.status().catch((error: Error) => `store: ${error.message}`);
+    if (line !== last) systemd.notify(`STATUS=${line}`);
+    last = line;
+  };
+  void tellStatus();
+  const timers = [setInterval(() => void tellStatus(), 30_000)];
+  if (systemd.watchdogMs !== undefined) {
+    let wasReady = true;
+    timers.push(
+      setInterval(
+        () =>
+          void options.readiness().then((readiness) => {
+            if (readiness.ready) systemd.notify("WATCHDOG=1");
+            else if (wasReady)
+              options.logger.error(
+                { checks: readiness.checks },
+                `not ready: the systemd watchdog is no longer pinged (${Object.values(readiness.checks).find((check) => check !== "ok")})`,
+              );
+            wasReady = readiness.ready;
+          }),
+        Math.max(500, systemd.watchdogMs / 2),
+      ),
+    );
+  }
+  for (const timer of timers) timer.unref();
+  return {
+    stop() {
+      for (const timer of timers) clearInterval(timer);
+    },
+  };
+}
+
+// "2 of 5 sessions today; running: Reconcile bookings (turn 12 of 30)".
+function statusLine(worker: Worker, quota: { used: number; limit: number }): string {
+  const status = worker.status();
+  const running = status.running
+    .map((session) => `${session.title} (turn ${session.turn})`)
+    .join(", ");
+  return `${quota.used} of ${quota.limit} sessions today; ${status.paused ? "sessions paused" : running ? `running: ${running}` : "idle"}`;
 }
 
 // The HTTP server over the running daemon: listening from the start, loaded on first use.

@@ -1,7 +1,6 @@
 // What the dashboard, the JSON API, /metrics and /readyz read, and the actions they may take:
 // one port over the daemon's store, worker, scheduler and token store, so the HTTP layer never
 // reaches past it.
-import { statSync } from "node:fs";
 import type {
   JobAlert,
   JobDefinition,
@@ -19,6 +18,7 @@ import type {
   WorkerStatus,
 } from "@jada/orchestrator";
 import type { GoogleServices } from "../compose/services.js";
+import { checkReadiness, type Readiness } from "../daemon/readiness.js";
 import { describeJobs, type JobRow } from "../status/jobs.js";
 import { describeTask, type TaskDetail } from "../status/tasks.js";
 import { describeTokens, type TokenRow } from "../status/tokens.js";
@@ -53,12 +53,6 @@ export interface TaskPage {
   more: boolean;
 }
 
-/** Whether the daemon can do its work, and why not. */
-export interface Readiness {
-  ready: boolean;
-  checks: { store: string; worker: string; scheduler: string };
-}
-
 /** What the view is made of. */
 export interface DaemonViewOptions {
   store: TaskStore & JobStore;
@@ -78,7 +72,7 @@ export interface DaemonViewOptions {
   now?: (() => number) | undefined;
 }
 
-export type { TokenRow };
+export type { Readiness, TokenRow };
 
 /** The daemon as the HTTP layer sees it. */
 export interface DaemonView {
@@ -169,18 +163,7 @@ export function createDaemonView(options: DaemonViewOptions): DaemonView {
       if (google === undefined) return [];
       return describeTokens(google.manager, false);
     },
-    async readiness() {
-      const checks = {
-        store: await storeCheck(),
-        worker: loopCheck("worker", workerActive(), options.workerPeriodMs),
-        scheduler: loopCheck(
-          "scheduler",
-          options.scheduler.status().lastTickAt,
-          options.schedulerPeriodMs,
-        ),
-      };
-      return { ready: Object.values(checks).every((check) => check === "ok"), checks };
-    },
+    readiness: () => checkReadiness({ ...options, now }),
     async fingerprint() {
       const status = options.worker.status();
       const [counts, quota, alerts, states] = await Promise.all([
@@ -208,45 +191,6 @@ export function createDaemonView(options: DaemonViewOptions): DaemonView {
       void options.scheduler.runNow(name).catch(() => {});
     },
   };
-
-  // A running session or a pause is work, not a stuck loop: only an idle loop must go round.
-  function workerActive(): string | undefined {
-    const status = options.worker.status();
-    if (status.running.length > 0 || status.paused || status.holdUntil) return iso(now());
-    return status.lastPassAt;
-  }
-
-  function loopCheck(name: string, last: string | undefined, periodMs: number): string {
-    if (last === undefined) return `the ${name} loop has not started`;
-    const quiet = now() - Date.parse(last);
-    return quiet <= 2 * periodMs + 30_000
-      ? "ok"
-      : `the ${name} loop has not gone round for ${Math.round(quiet / 1000)} s (expected every ${Math.round(periodMs / 1000)} s)`;
-  }
-
-  async function storeCheck(): Promise<string> {
-    if (options.file !== undefined) {
-      try {
-        statSync(options.file);
-      } catch {
-        return `the SQLite file ${options.file} is gone`;
-      }
-    }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        store.counts(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error("no answer within 2 s")), 2000);
-        }),
-      ]);
-      return "ok";
-    } catch (error) {
-      return `the store does not answer: ${(error as Error).message}`;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
 
   return view;
 }

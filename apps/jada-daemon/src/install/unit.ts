@@ -16,6 +16,8 @@ export interface UnitOptions {
   /** Sized for a 1 GB host: the kernel reclaims above `memoryHigh`, kills above `memoryMax`. */
   memoryHigh?: string | undefined;
   memoryMax?: string | undefined;
+  /** systemd restarts the daemon when it is not pinged for this long (default 120 s). */
+  watchdogSeconds?: number | undefined;
 }
 
 /** The unit's name. */
@@ -48,9 +50,12 @@ StartLimitIntervalSec=600
 StartLimitBurst=5
 
 [Service]
-# Started once the process runs. (Type=notify with a watchdog, READY=1 once the store is open
-# and WATCHDOG=1 only while the loops go round, comes with the daemon's sd_notify support.)
-Type=exec
+# READY=1 once the store is open and the loops run; WATCHDOG=1 only while the loops go round
+# and the store answers: a stuck daemon is restarted. The messages come from a small sender
+# process of the daemon (Node cannot send unix datagrams), hence NotifyAccess=all.
+Type=notify
+NotifyAccess=all
+WatchdogSec=${options.watchdogSeconds ?? 120}
 ExecStart=${options.node} ${options.cli} daemon --config ${config}
 # SIGHUP reads the API key again and lifts a pause of the sessions.
 ExecReload=/bin/kill -HUP $MAINPID

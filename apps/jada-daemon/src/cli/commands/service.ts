@@ -10,12 +10,12 @@ export function registerServiceCommands(program: Command, context: CommandContex
     .summary("the daemon as a systemd service on its host: the hardened unit");
   service
     .command("unit")
-    .summary("print the daemon's systemd unit (hardened: systemd-analyze security scores it 1.2)")
+    .summary("print the daemon's systemd unit (hardened: systemd-analyze security scores it 1.4)")
     .description(
       "Print the unit that runs `jada daemon` as the `jada` user: state in /var/lib/jada, config in " +
         "/etc/jada/jada.config.json, secrets in the root-only /etc/jada/jada.env, memory limits " +
         "for a 1 GB host, restarts on failure with a start limit, and the sandbox " +
-        "(`systemd-analyze security` scores it 1.2, a plain unit 9.6).",
+        "(`systemd-analyze security` scores it 1.4, a plain unit 9.6).",
     )
     .option("--node <path>", "the node binary (default: this one)")
     .option("--cli <path>", "jada's dist/cli.js (default: this one)")
