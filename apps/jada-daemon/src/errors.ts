@@ -7,6 +7,7 @@
  * - `CONFIG_INVALID`: the config file is not JSON, or does not match the schema.
  * - `STORE`: the task store cannot be opened or answered with an error.
  * - `HTTP`: the daemon's HTTP server cannot start (port in use, a public address without a token).
+ * - `SERVICE`: a step of installing the systemd service failed (useradd, systemctl).
  */
 export type JadaCliErrorCode =
   | "USAGE"
@@ -14,7 +15,8 @@ export type JadaCliErrorCode =
   | "CONFIG_UNREADABLE"
   | "CONFIG_INVALID"
   | "STORE"
-  | "HTTP";
+  | "HTTP"
+  | "SERVICE";
 
 /**
  * An error meant for the person at the terminal: the CLI prints its message (never a stack

@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { JadaCliError } from "../../errors.js";
 import type { CommandContext } from "../context.js";
@@ -7,7 +9,7 @@ import type { CommandContext } from "../context.js";
 export function registerServiceCommands(program: Command, context: CommandContext): void {
   const service = program
     .command("service")
-    .summary("the daemon as a systemd service on its host: the hardened unit");
+    .summary("the daemon as a systemd service on its host: unit, install, status, logs");
   service
     .command("unit")
     .summary("print the daemon's systemd unit (hardened: systemd-analyze security scores it 1.4)")
@@ -58,4 +60,126 @@ Example:
         context.exit(0);
       },
     );
+  registerServiceLifecycle(service, context);
+}
+
+/** Adds `jada service install|status|logs|uninstall` (run on the host, as root). */
+function registerServiceLifecycle(service: Command, context: CommandContext): void {
+  const { io } = context;
+  const rootOption = "install under this directory instead of / (image builds; no root needed)";
+  service
+    .command("install")
+    .summary("install the daemon as a service: unit, user, /etc/jada, secrets; then start it")
+    .description(
+      "As root on the host: writes the unit, the config (the one jada is using now) to " +
+        "/etc/jada/jada.config.json, the secrets found in this environment (" +
+        "ANTHROPIC_API_KEY, JADA_ALERT_WEBHOOK_URL, JADA_HTTP_TOKEN, JADA_DATABASE_URL) to the " +
+        "root-only /etc/jada/jada.env, creates the `jada` system user, then enables and " +
+        "(re)starts jada.service. Files change only when their content does: a second install " +
+        "changes nothing and says so.",
+    )
+    .option("--node <path>", "the node binary (default: this one)")
+    .option("--cli <path>", "jada's dist/cli.js (default: this one)")
+    .option("--root <dir>", rootOption)
+    .option("--json", "print what changed as JSON")
+    .action(async (options: { node?: string; cli?: string; root?: string; json?: boolean }) => {
+      const { commandRunner, installService, SECRET_VARIABLES } = await import(
+        "../../install/service-install.js"
+      );
+      if (options.root === undefined && process.getuid?.() !== 0)
+        throw new JadaCliError("USAGE", "jada service install writes /etc: run it as root (sudo)");
+      const services = await context.services();
+      const configText =
+        services.configPath === undefined ? "{}\n" : await readFile(services.configPath, "utf8");
+      const secrets = Object.fromEntries(
+        SECRET_VARIABLES.filter((name) => io.env[name]).map((name) => [
+          name,
+          io.env[name] as string,
+        ]),
+      );
+      const result = await withInstallErrors(() =>
+        installService({
+          node: options.node ?? process.execPath,
+          cli: options.cli ?? realpathSync(process.argv[1] ?? ""),
+          root: options.root,
+          configText,
+          secrets,
+          run: commandRunner(io.env),
+        }),
+      );
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify({ ...result, secrets: Object.keys(secrets) })}\n`
+          : result.changed.length === 0 && !result.userCreated
+            ? `${result.unit} is installed and unchanged; made sure it runs\n`
+            : `installed ${result.unit}: ${[...result.changed.map((path) => `wrote ${path}`), ...(result.userCreated ? ["created the jada user"] : [])].join(", ")}; restarted\nsecrets in the env file: ${Object.keys(secrets).join(", ") || "none (set ANTHROPIC_API_KEY, then install again)"}\n`,
+      );
+      context.exit(0);
+    });
+  service
+    .command("status")
+    .summary("how the service is: active, since when, restarts, the daemon's own status line")
+    .option("--json", "print as JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { commandRunner, serviceStatus } = await import("../../install/service-install.js");
+      const status = await withInstallErrors(async () => serviceStatus(commandRunner(io.env)));
+      io.stdout.write(
+        options.json
+          ? `${JSON.stringify(status)}\n`
+          : `jada.service ${status.activeState} (${status.subState})${status.mainPid ? `, pid ${status.mainPid}` : ""}, since ${status.since || "-"}, ${status.restarts} restarts\n${status.statusText ? `  ${status.statusText}\n` : ""}`,
+      );
+      context.exit(status.activeState === "active" ? 0 : 1);
+    });
+  service
+    .command("logs")
+    .summary("the service's log (journalctl -u jada.service)")
+    .option("-n, --lines <n>", "how many of the latest lines", "100")
+    .option("-f, --follow", "keep printing new lines")
+    .action(async (options: { lines: string; follow?: boolean }) => {
+      if (!/^\d+$/.test(options.lines))
+        throw new JadaCliError("USAGE", `--lines is a whole number, not "${options.lines}"`);
+      const child = spawn(
+        "journalctl",
+        ["-u", "jada.service", "-n", options.lines, "-o", "cat", ...(options.follow ? ["-f"] : [])],
+        { stdio: ["ignore", "inherit", "inherit"], env: { ...io.env } },
+      );
+      const code = await new Promise<number>((resolve) => {
+        child.on("error", () => resolve(127));
+        child.on("exit", (exit) => resolve(exit ?? 1));
+      });
+      if (code === 127)
+        throw new JadaCliError("USAGE", "journalctl is not here: is this the host?");
+      context.exit(code === 0 ? 0 : 1);
+    });
+  service
+    .command("uninstall")
+    .summary("stop and remove the service (the data and /etc/jada stay unless --purge)")
+    .option("--purge", "remove /etc/jada and /var/lib/jada too")
+    .option("--root <dir>", rootOption)
+    .action(async (options: { purge?: boolean; root?: string }) => {
+      const { commandRunner, uninstallService } = await import("../../install/service-install.js");
+      if (options.root === undefined && process.getuid?.() !== 0)
+        throw new JadaCliError(
+          "USAGE",
+          "jada service uninstall changes /etc: run it as root (sudo)",
+        );
+      const removed = await uninstallService({
+        root: options.root,
+        purge: options.purge,
+        run: commandRunner(io.env),
+      });
+      io.stdout.write(`removed ${removed.join(", ")}\n`);
+      context.exit(0);
+    });
+}
+
+// A step of the install that failed (useradd, systemctl) is one line and exit 1.
+async function withInstallErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as Error).name === "ServiceInstallError")
+      throw new JadaCliError("SERVICE", (error as Error).message, { exitCode: 1 });
+    throw error;
+  }
 }
