@@ -17,7 +17,7 @@ import {
 import { z } from "zod";
 import { instanceAccess } from "../compose/instance-access.js";
 import type { Services } from "../compose/services.js";
-import { siteContext, targetOf } from "../compose/sites.js";
+import { siteContext, siteReleases, targetOf } from "../compose/sites.js";
 import { DEFAULT_AGENT_TOOLS } from "../config/schema.js";
 import { renderFindingFix } from "../render/fixes.js";
 import { describeJobs } from "../status/jobs.js";
@@ -160,17 +160,7 @@ function buildTools(context: AgentToolsContext, workspace: Workspace): Tool[] {
       description: "A site's releases on a stage, newest first, the live one marked.",
       input: z.object({ site, stage: z.enum(["staging", "production"]).default("production") }),
       run: async (input) => {
-        const found = await siteContext(services, input.site);
-        const target = targetOf(found, input.stage);
-        const { records, live } = await found.lib.listSiteReleases({
-          store: found.aws.createS3ObjectStore(found.clients.s3, target.bucket),
-          prefix: found.lib.normalizePrefix(target.prefix),
-          stage: input.stage,
-          mode: found.site.mode,
-          cdn: found.aws.createCloudFrontCdn(found.clients.cloudFront),
-          distributionId: target.distributionId,
-        });
-        return records.map((record) => ({ ...record, live: record.id === live }));
+        return siteReleases(await siteContext(services, input.site), input.stage);
       },
     }),
     defineTool({

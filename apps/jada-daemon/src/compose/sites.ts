@@ -56,3 +56,17 @@ export function targetOf(site: SiteContext, stage: string): TargetConfig {
   }
   return target;
 }
+
+/** A site's releases on a stage, newest first, each saying whether it is the live one. */
+export async function siteReleases(found: SiteContext, stage: string) {
+  const target = targetOf(found, stage);
+  const { records, live } = await found.lib.listSiteReleases({
+    store: found.aws.createS3ObjectStore(found.clients.s3, target.bucket),
+    prefix: found.lib.normalizePrefix(target.prefix),
+    stage,
+    mode: found.site.mode,
+    cdn: found.aws.createCloudFrontCdn(found.clients.cloudFront),
+    distributionId: target.distributionId,
+  });
+  return records.map((record) => ({ ...record, live: record.id === live }));
+}

@@ -6,7 +6,7 @@ import type {
   PromoteOptions,
 } from "@jada/static-deploy";
 import type { Command } from "commander";
-import { siteContext, targetOf } from "../../compose/sites.js";
+import { siteContext, siteReleases, targetOf } from "../../compose/sites.js";
 import { JadaCliError } from "../../errors.js";
 import type { CliIo } from "../../io.js";
 import { formatBytes, formatTime, renderJson, renderTable } from "../../render/table.js";
@@ -302,18 +302,10 @@ async function runReleases(
   context: CommandContext,
 ): Promise<number> {
   const site = await siteContext(await context.services(), name);
-  const target = targetOf(site, options.stage);
-  const { records, live } = await site.lib.listSiteReleases({
-    store: site.aws.createS3ObjectStore(site.clients.s3, target.bucket),
-    prefix: site.lib.normalizePrefix(target.prefix),
-    stage: options.stage,
-    mode: site.site.mode,
-    cdn: site.aws.createCloudFrontCdn(site.clients.cloudFront),
-    distributionId: target.distributionId,
-  });
+  const records = await siteReleases(site, options.stage);
   const { io } = context;
   if (options.json) {
-    io.stdout.write(renderJson(records.map((record) => ({ ...record, live: record.id === live }))));
+    io.stdout.write(renderJson(records));
     return 0;
   }
   if (records.length === 0) {
@@ -324,7 +316,7 @@ async function runReleases(
     renderTable(
       [" ", "RELEASE", "CREATED", "COMMIT", "FILES", "SIZE", "CHANGES", ""],
       records.map((record) => [
-        record.id === live ? "*" : " ",
+        record.live ? "*" : " ",
         record.id,
         formatTime(record.createdAt),
         record.commit?.slice(0, 7) ?? "-",
