@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const KEY = "sk-ant-model-process-secret-7f3a";
+const KEY = "fake-key-planted-by-the-model-process-test";
 const request = {
   system: "s",
   tools: [],

@@ -11,7 +11,7 @@ import { runJada } from "./run-jada.js";
 let root: string;
 let bin: string;
 let env: Record<string, string>;
-const KEY = "sk-ant-install-secret-91c2";
+const KEY = "fake-key-planted-by-the-install-test";
 
 async function shim(name: string, body: string) {
   const path = join(bin, name);
