@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Anthropic from "@anthropic-ai/sdk";
-import { createAnthropicModel, defineTool, runNextTask } from "@jada/orchestrator";
+import { createAnthropicModel, runNextTask } from "@jada/orchestrator";
 import { createSqliteTaskStore } from "@jada/orchestrator/sqlite";
 import {
   type FakeRequest,
@@ -20,7 +20,6 @@ import {
   startMessagesFake,
   stepAgent,
 } from "@jada/orchestrator/testing";
-import { z } from "zod";
 
 const { values } = parseArgs({ options: { steps: { type: "string", default: "100" } } });
 const steps = Number(values.steps);
@@ -39,15 +38,6 @@ async function toCompletion(split: boolean) {
     new Anthropic({ apiKey: "sk-ant-bench", baseURL: fake.baseURL, maxRetries: 0 }),
     { model: "claude-bench" },
   );
-  const doStep = defineTool({
-    name: "do_step",
-    description: "Do one numbered step of the work.",
-    input: z.object({ step: z.number().int() }),
-    run: ({ step }) => {
-      agent.done.push(step);
-      return `step ${step} done`;
-    },
-  });
   await store.add({ title: `Do steps 1-${steps}`, prompt: `steps 1-${steps}`, maxAttempts: 20 });
   let sessions = 0;
   let days = 1;
@@ -57,7 +47,7 @@ async function toCompletion(split: boolean) {
       model,
       system: SYSTEM,
       workerId: "w",
-      tools: [doStep],
+      tools: [agent.tool],
       now: clock.now,
     });
     if (ran.kind === "quota_exhausted") {

@@ -8,14 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import { afterEach, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { createAnthropicModel } from "../src/anthropic.js";
 import { runNextTask } from "../src/run-task.js";
 import { createSqliteTaskStore } from "../src/sqlite/sqlite-store.js";
 import { manualClock } from "../src/testing/contract.js";
 import { startMessagesFake } from "../src/testing/messages-fake.js";
 import { stepAgent } from "../src/testing/step-agent.js";
-import { defineTool } from "../src/tools.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -41,17 +39,8 @@ async function setup(options: { split: boolean; dailySessions?: number }) {
     new Anthropic({ apiKey: "sk-ant-test", baseURL: fake.baseURL, maxRetries: 0 }),
     { model: "claude-test" },
   );
-  const doStep = defineTool({
-    name: "do_step",
-    description: "Do one numbered step of the work.",
-    input: z.object({ step: z.number().int() }),
-    run: ({ step }) => {
-      agent.done.push(step);
-      return `step ${step} done`;
-    },
-  });
   const next = () =>
-    runNextTask({ store, model, system: "s", workerId: "w1", tools: [doStep], now: clock.now });
+    runNextTask({ store, model, system: "s", workerId: "w1", tools: [agent.tool], now: clock.now });
   return { agent, fake, store, clock, next };
 }
 

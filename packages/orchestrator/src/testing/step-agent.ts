@@ -4,7 +4,9 @@
 // for a part that lists its own steps), saves its checkpoint from the nudge on, says the work is
 // too big when what is left cannot fit one more session, and, told to split, creates parts of
 // `partSize` steps in order. Tests and the bench of splitting use it.
+import { z } from "zod";
 import type { ContentBlock, Message } from "../model.js";
+import { defineTool, type Tool } from "../tools.js";
 import type { FakeReply, FakeRequest } from "./messages-fake.js";
 
 /** Options of {@link stepAgent}. */
@@ -21,12 +23,25 @@ export interface StepAgentOptions {
   sessionTurns?: number | undefined;
 }
 
-/** The scripted agent: give `play` to the Messages fake; `done` lists the steps done, in order. */
+/**
+ * The scripted agent: give `play` to the Messages fake and `tool` (`do_step`) to the session;
+ * `done` lists the steps the tool did, in order.
+ */
 export function stepAgent(options: StepAgentOptions): {
   play: (request: FakeRequest) => FakeReply;
+  tool: Tool;
   done: number[];
 } {
   const done: number[] = [];
+  const tool = defineTool({
+    name: "do_step",
+    description: "Do one numbered step of the work.",
+    input: z.object({ step: z.number().int() }),
+    run: ({ step }) => {
+      done.push(step);
+      return `step ${step} done`;
+    },
+  }) as Tool;
   const sessionTurns = options.sessionTurns ?? 30;
   const partSize = options.partSize ?? 27;
   let ids = 0;
@@ -118,7 +133,7 @@ export function stepAgent(options: StepAgentOptions): {
     }
     return reply(blocks);
   };
-  return { play, done };
+  return { play, tool, done };
 }
 
 function reply(content: ContentBlock[]): FakeReply {
