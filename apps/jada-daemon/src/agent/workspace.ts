@@ -1,7 +1,7 @@
 // Where the agent's file tools may reach: the configured workspace directories (the sites'
 // `dir`s by default), resolved through every symlink, so neither `..` nor a link can lead out.
 import { lstat, realpath } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 
 /** A path the agent gave, refused: why, in words the agent can act on. */
 export class WorkspaceError extends Error {
@@ -25,12 +25,11 @@ export async function createWorkspace(directories: readonly string[]): Promise<W
   const roots: string[] = [];
   for (const directory of directories)
     roots.push(await realpath(directory).catch(() => resolve(directory)));
+  // Inside a root: the way there from it never goes up (a name such as "..notes" is inside).
   const inside = (path: string) =>
     roots.some((root) => {
       const rel = relative(root, path);
-      return (
-        rel === "" || (!rel.startsWith("..") && !isAbsolute(rel) && !rel.startsWith(`..${sep}`))
-      );
+      return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
     });
   const outside = (path: string) =>
     new WorkspaceError(
@@ -44,21 +43,18 @@ export async function createWorkspace(directories: readonly string[]): Promise<W
       if (path.includes("\0")) throw new WorkspaceError("a path cannot hold a NUL byte");
       const wanted = isAbsolute(path) ? resolve(path) : resolve(roots[0] as string, path);
       if (!inside(wanted)) throw outside(path);
-      let real: string;
-      try {
-        real = await realpath(wanted);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "ENOENT" || !forWrite) {
-          if ((error as NodeJS.ErrnoException).code === "ENOENT")
-            throw new WorkspaceError(`${path} does not exist`);
-          throw error;
-        }
+      const real = await realpath(wanted).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return undefined;
+        throw error;
+      });
+      if (real === undefined) {
+        if (!forWrite) throw new WorkspaceError(`${path} does not exist`);
         // A new file: its directory, resolved, must be inside.
         const parent = await realpath(dirname(wanted)).catch(() => {
           throw new WorkspaceError(`the directory of ${path} does not exist`);
         });
         if (!inside(parent)) throw outside(path);
-        return resolve(parent, wanted.slice(dirname(wanted).length + 1));
+        return resolve(parent, basename(wanted));
       }
       if (!inside(real)) throw outside(path);
       // Writing through a link would change what it points at, wherever that is.
