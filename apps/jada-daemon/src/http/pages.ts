@@ -150,8 +150,6 @@ export interface TaskFilter {
   page: number;
 }
 
-const STATUS_ORDER = TASK_STATUSES;
-
 /** Link to the task list with this filter (page 1 unless said). */
 export function tasksHref(filter: Partial<TaskFilter>): string {
   const params = new URLSearchParams();
@@ -171,13 +169,13 @@ export function tasksPage(result: TaskPage, filter: TaskFilter, ctx: PageContext
 <label for="f-status">Status</label>
 <select id="f-status" name="status">
 <option value="">any</option>
-${STATUS_ORDER.map((status) => html`<option value="${status}"${status === filter.status ? new Html(" selected") : ""}>${status}</option>`)}
+${TASK_STATUSES.map((status) => html`<option value="${status}"${status === filter.status ? new Html(" selected") : ""}>${status}</option>`)}
 </select>
 <label for="f-q">Title contains</label>
 <input id="f-q" name="q" type="search" value="${filter.q}">
 <button type="submit">Filter</button>
 </form>`,
-    live: html`<p class="counts">${STATUS_ORDER.map(
+    live: html`<p class="counts">${TASK_STATUSES.map(
       (status) =>
         html`<a href="${tasksHref({ status, q: filter.q })}"${status === filter.status ? new Html(' aria-current="true"') : ""}>${status} ${result.counts[status]}</a> `,
     )}</p>

@@ -1,12 +1,12 @@
 // What a Google account's token looks like to a person (the dashboard, /api, the agent's
 // check_tokens): its status and the `jada` command that fixes it, never a secret.
-import type { TokenManager } from "@jada/google-token";
+import type { TokenHealth, TokenManager } from "@jada/google-token";
 import { renderTokenFix } from "../render/fixes.js";
 
 /** One account's token. */
 export interface TokenRow {
   account: string;
-  status: "ok" | "expiring" | "revoked" | "misconfigured" | "unknown";
+  status: TokenHealth["status"];
   reasons: string[];
   warnings: string[];
   lastRefreshOk: string | null;
