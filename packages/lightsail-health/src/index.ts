@@ -52,10 +52,13 @@ export { withPrivateDir } from "./ssh/private-dir.js";
 export { openSshTunnel, type SshTunnel, type SshTunnelOptions } from "./ssh/tunnel.js";
 export {
   type AccessDetails,
+  type ExecResult,
   type Finding,
   type FindingRemedy,
   type JournalEntry,
   type LightsailApi,
+  type RemoteShell,
+  type RunOptions,
   type Severity,
   VERDICT_EXIT_CODES,
   type Verdict,

@@ -120,7 +120,19 @@ export interface ExecResult {
 }
 
 /** Port: a shell on the instance. */
+/** Options of {@link RemoteShell.run}. */
+export interface RunOptions {
+  /** Stop the command after this long (default 60 s). */
+  timeoutMs?: number | undefined;
+  /** Bytes for the script's stdin (then the script travels as the remote command). */
+  input?: string | Uint8Array | undefined;
+}
+
 export interface RemoteShell {
-  /** Runs a POSIX shell script (sent on stdin). */
-  run(script: string, options?: { timeoutMs?: number }): Promise<ExecResult>;
+  /**
+   * Runs a POSIX shell script. Without `input` the script is sent on stdin; with it, the script
+   * is the remote command and `input` is its stdin: the way to hand the host a secret or a file
+   * without it touching a command line, an environment variable or a log.
+   */
+  run(script: string, options?: RunOptions): Promise<ExecResult>;
 }

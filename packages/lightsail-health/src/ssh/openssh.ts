@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { HealthError } from "../errors.js";
 import type { AccessDetails, Clock, ExecResult, RemoteShell } from "../types.js";
+import { shellQuote } from "../probe/script.js";
 import { endProcessGroup, trackChild, withPrivateDir } from "./private-dir.js";
 
 /** Options of {@link createOpenSshShell}. */
@@ -55,12 +56,14 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
     details: AccessDetails,
     script: string,
     timeoutMs: number,
+    input: string | Uint8Array | undefined,
   ): Promise<ExecResult> =>
     withPrivateDir(async (dir) => {
       const args = [
         ...(await sshArguments(dir, details, port, options.connectTimeoutSeconds)),
         `${details.username}@${details.address}`,
-        "sh -s",
+        // sshd hands the command to the login shell as one string: quoted once for it.
+        input === undefined ? "sh -s" : `sh -c ${shellQuote(script)}`,
       ];
       return await new Promise<ExecResult>((resolve, reject) => {
         // Its own process group, so that a signal or a timeout ends ssh and all it started.
@@ -98,20 +101,21 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
           resolve({ exitCode: code ?? 255, stdout, stderr });
         });
         child.stdin.on("error", () => {});
-        child.stdin.end(script);
+        child.stdin.end(input ?? script);
       });
     });
 
   return {
     async run(script, runOptions = {}) {
       const timeoutMs = runOptions.timeoutMs ?? 60_000;
-      let result = await runOnce(await currentAccess(false), script, timeoutMs);
+      const input = runOptions.input;
+      let result = await runOnce(await currentAccess(false), script, timeoutMs, input);
       if (
         result.exitCode === 255 &&
         /Permission denied|certificate.*(expired|invalid)/i.test(result.stderr)
       ) {
         // Certificates live minutes: fetch fresh access once before calling it a refusal.
-        result = await runOnce(await currentAccess(true), script, timeoutMs);
+        result = await runOnce(await currentAccess(true), script, timeoutMs, input);
       }
       if (result.exitCode === 255) throw sshError(result.stderr, access?.address ?? "the host");
       return result;
