@@ -13,6 +13,8 @@ export interface CliIo {
   stderr: OutputStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** What the CLI reads from stdin (payloads piped to it over SSH); absent in most tests. */
+  stdin?: AsyncIterable<Uint8Array | string> | undefined;
 }
 
 /** Colors only on a terminal, and never when `NO_COLOR` is set to anything (no-color.org). */

@@ -11,10 +11,20 @@ import { type JadaRun, runJada } from "./run-jada.js";
 export async function authorizeGoogle(
   account: string,
   options: { cwd: string; env?: Record<string, string> },
+  extraArgs: string[] = [],
 ): Promise<JadaRun> {
   let browsed = false;
   return runJada(
-    ["auth", "google", "--account", account, "--client-file", "client_secret.json", "--no-browser"],
+    [
+      "auth",
+      "google",
+      "--account",
+      account,
+      "--client-file",
+      "client_secret.json",
+      "--no-browser",
+      ...extraArgs,
+    ],
     {
       ...options,
       onStderr: (stderr) => {

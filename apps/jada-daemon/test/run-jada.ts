@@ -36,6 +36,8 @@ export async function runJada(
     env?: Record<string, string>;
     cwd: string;
     tty?: boolean;
+    /** What the command reads on stdin. */
+    stdin?: string;
     /** Told all of stderr so far, after each write (to act on a prompt, such as a URL). */
     onStderr?: (text: string) => void;
   },
@@ -47,6 +49,7 @@ export async function runJada(
     stderr,
     env: { PATH: process.env["PATH"] ?? "", ...options.env },
     cwd: options.cwd,
+    stdin: options.stdin === undefined ? undefined : [Buffer.from(options.stdin)],
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -67,8 +67,10 @@ describe("jada service", () => {
     expect(unit).toContain(
       "ExecStart=/usr/bin/node /opt/jada/cli.js daemon --config /etc/jada/jada.config.json",
     );
+    // The token store moves to the state directory: the sandbox lets the service write only there.
     expect(JSON.parse(await readFile(join(target, "etc/jada/jada.config.json"), "utf8"))).toEqual({
       agent: { dailySessions: 5 },
+      google: { store: "/var/lib/jada/google-tokens.json" },
     });
     const envFile = join(target, "etc/jada/jada.env");
     expect(await readFile(envFile, "utf8")).toBe(`ANTHROPIC_API_KEY="${KEY}"\n`);
@@ -91,6 +93,57 @@ describe("jada service", () => {
       "systemctl enable jada.service",
       "systemctl start jada.service",
     ]);
+  });
+
+  it("keeps the secrets it is not given, and takes the config and secrets from stdin as jada install sends them", async () => {
+    const target = join(root, "system");
+    const args = [
+      "service",
+      "install",
+      "--root",
+      target,
+      "--node",
+      "/usr/bin/node",
+      "--cli",
+      "/opt/jada/cli.js",
+    ];
+    const envFile = join(target, "etc/jada/jada.env");
+    // From a shell without the key: the key stays.
+    const bare = await runJada(args, { cwd: root, env: { PATH: env["PATH"] as string } });
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(await readFile(envFile, "utf8")).toBe(`ANTHROPIC_API_KEY="${KEY}"\n`);
+    const webhook = 'https://hooks.example/"quoted"\\path';
+    const piped = await runJada([...args, "--payload-stdin", "--json"], {
+      cwd: root,
+      env: { PATH: env["PATH"] as string },
+      stdin: JSON.stringify({
+        config: JSON.stringify({ google: { store: "/srv/tokens.json" } }),
+        secrets: { JADA_ALERT_WEBHOOK_URL: webhook },
+      }),
+    });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({
+      secrets: ["ANTHROPIC_API_KEY", "JADA_ALERT_WEBHOOK_URL"],
+      changed: [join(target, "etc/jada/jada.config.json"), envFile],
+    });
+    expect(piped.stdout.includes(KEY)).toBe(false);
+    // An absolute store is the owner's choice; the new secret beside the kept one, quoted.
+    expect(await readFile(join(target, "etc/jada/jada.config.json"), "utf8")).toBe(
+      JSON.stringify({ google: { store: "/srv/tokens.json" } }),
+    );
+    expect(await readFile(envFile, "utf8")).toBe(
+      `ANTHROPIC_API_KEY="${KEY}"\nJADA_ALERT_WEBHOOK_URL="https://hooks.example/\\"quoted\\"\\\\path"\n`,
+    );
+    // A payload that is not one: a usage error naming what is wrong, never a value.
+    const wrong = await runJada([...args, "--payload-stdin"], {
+      cwd: root,
+      env: { PATH: env["PATH"] as string },
+      stdin: JSON.stringify({ config: "{}", secrets: { AWS_SECRET_ACCESS_KEY: "x-planted" } }),
+    });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe(
+      "jada: --payload-stdin: AWS_SECRET_ACCESS_KEY is not a secret jada keeps\n",
+    );
   });
 
   it("says how the service is, from systemd", async () => {

@@ -139,7 +139,7 @@ describe.skipIf(!available.ok)("a health check over real OpenSSH", () => {
     const { shell } = parts();
     const secret = "fake-secret-with 'quotes' and $dollars\n";
     const bytes = new Uint8Array([0, 1, 2, 255, 10, 39]);
-    const piped = await shell.run("wc -c; echo \"it's $((1 + 1))\"", { input: bytes });
+    const piped = await shell.run('wc -c; echo "it\'s $((1 + 1))"', { input: bytes });
     expect(piped.stdout).toBe("6\nit's 2\n");
     // The input reaches the script byte for byte, and the script's own quotes survive.
     const echoed = await shell.run("cat", { input: secret });

@@ -8,6 +8,7 @@ import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerDeployCommands } from "./commands/deploy.js";
 import { registerGoogleCommands } from "./commands/google.js";
 import { registerHealthCommands } from "./commands/health.js";
+import { registerInstallCommands } from "./commands/install.js";
 import { registerJobCommands } from "./commands/jobs.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerServiceCommands } from "./commands/service.js";
@@ -29,6 +30,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerTaskCommands,
   registerJobCommands,
   registerServiceCommands,
+  registerInstallCommands,
 ];
 
 /**

@@ -176,6 +176,17 @@ export const instanceSchema = z
       .default({})
       .describe('Log files to tail, by name: { "sync": "/var/log/jada/sync.log" }.'),
     port: z.number().int().min(1).max(65535).default(22).describe("SSH port."),
+    serviceUser: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a user name such as jada")
+      .default("jada")
+      .describe("The user jada install runs the daemon as (created when missing)."),
+    registry: z
+      .url()
+      .optional()
+      .describe(
+        "The npm registry jada install and jada upgrade take @jada/daemon from (default: the host's npm configuration).",
+      ),
     thresholds: z
       .strictObject({
         diskWarningPercent: z.number().optional(),
@@ -191,7 +202,7 @@ export const instanceSchema = z
       .default({})
       .describe("Overrides of the default thresholds."),
   })
-  .describe("A Lightsail instance checked by jada health.");
+  .describe("A Lightsail instance: checked by jada health, installed by jada install.");
 
 /** `agent`: the daemon's agent sessions. */
 export const agentConfigSchema = z

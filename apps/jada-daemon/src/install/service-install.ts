@@ -4,16 +4,11 @@
 // and says so. `root` (default "/") lets tests and image builds write under another directory.
 import { spawnSync } from "node:child_process";
 import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { SECRET_VARIABLES, type SecretVariable } from "./secrets.js";
 import { renderUnit, UNIT_NAME, type UnitOptions } from "./unit.js";
 
-/** The environment variables that hold the daemon's secrets, copied to the env file when set. */
-export const SECRET_VARIABLES = [
-  "ANTHROPIC_API_KEY",
-  "JADA_ALERT_WEBHOOK_URL",
-  "JADA_HTTP_TOKEN",
-  "JADA_DATABASE_URL",
-] as const;
+export { SECRET_VARIABLES, type SecretVariable };
 
 /** What `service install` does. */
 export interface InstallOptions extends UnitOptions {
@@ -21,8 +16,11 @@ export interface InstallOptions extends UnitOptions {
   root?: string | undefined;
   /** The config file's text to install in /etc/jada/jada.config.json. */
   configText: string;
-  /** The secrets to put in /etc/jada/jada.env (mode 0600, root's). */
-  secrets: Partial<Record<(typeof SECRET_VARIABLES)[number], string>>;
+  /**
+   * The secrets to put in /etc/jada/jada.env (mode 0600, root's). Those not given keep the value
+   * the file already holds: an install from a shell without the key does not erase it.
+   */
+  secrets: Partial<Record<SecretVariable, string>>;
   /** Runs a command (systemctl, useradd, id); returns its exit code and output. */
   run?: ((command: string, args: string[]) => { code: number; output: string }) | undefined;
 }
@@ -30,6 +28,8 @@ export interface InstallOptions extends UnitOptions {
 /** What an install changed. */
 export interface InstallResult {
   changed: string[];
+  /** The secrets the env file holds now (names only). */
+  secrets: SecretVariable[];
   userCreated: boolean;
   unit: string;
 }
@@ -66,14 +66,18 @@ export async function installService(options: InstallOptions): Promise<InstallRe
     return result.output;
   };
   const unit = renderUnit({ ...options, user });
-  const envText = `${SECRET_VARIABLES.filter((name) => options.secrets[name])
-    .map((name) => `${name}=${quoteEnv(options.secrets[name] as string)}`)
-    .join("\n")}\n`;
+  const envPath = join(root, "etc/jada/jada.env");
+  const secrets = {
+    ...parseEnvFile(await readFile(envPath, "utf8").catch(() => "")),
+    ...options.secrets,
+  };
+  const held = SECRET_VARIABLES.filter((name) => secrets[name]);
+  const envText = `${held.map((name) => `${name}=${quoteEnv(secrets[name] as string)}`).join("\n")}\n`;
   const changed: string[] = [];
   const files: Array<[string, string, number]> = [
     [join(root, "etc/systemd/system", UNIT_NAME), unit, 0o644],
-    [join(root, "etc/jada/jada.config.json"), options.configText, 0o644],
-    [join(root, "etc/jada/jada.env"), envText, 0o600],
+    [join(root, "etc/jada/jada.config.json"), hostConfigText(options.configText), 0o644],
+    [envPath, envText, 0o600],
   ];
   for (const [path, text, mode] of files)
     if (await writeIfChanged(path, text, mode)) changed.push(path);
@@ -95,7 +99,7 @@ export async function installService(options: InstallOptions): Promise<InstallRe
   // A changed unit, config or secret takes effect by a restart; an unchanged install only makes
   // sure the service runs.
   must("systemctl", [changed.length > 0 ? "restart" : "start", UNIT_NAME]);
-  return { changed, userCreated, unit: UNIT_NAME };
+  return { changed, secrets: held, userCreated, unit: UNIT_NAME };
 }
 
 /** Stops and removes the service; the data (/var/lib/jada) and /etc/jada stay unless `purge`. */
@@ -148,6 +152,37 @@ export function serviceStatus(run: InstallOptions["run"] = defaultRun): ServiceS
     since: fields["ActiveEnterTimestamp"] ?? "",
     statusText: fields["StatusText"] ?? "",
   };
+}
+
+/**
+ * The config as the host keeps it: the token store moved to the state directory, the one place
+ * the sandboxed service may write (a store beside the config, in /etc, could not be refreshed).
+ * An absolute store path is the owner's choice and stays.
+ */
+export function hostConfigText(configText: string, stateDir = "/var/lib/jada"): string {
+  let config: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(configText.replace(/^\uFEFF/, ""));
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error();
+    config = parsed as Record<string, unknown>;
+  } catch {
+    throw new ServiceInstallError("the config to install is not a JSON object");
+  }
+  const google = (config["google"] ?? {}) as Record<string, unknown>;
+  const store = typeof google["store"] === "string" ? google["store"] : "google-tokens.json";
+  if (isAbsolute(store)) return configText;
+  return `${JSON.stringify({ ...config, google: { ...google, store: join(stateDir, basename(store)) } }, null, 2)}\n`;
+}
+
+// The env file as this module writes it: NAME="value" lines, \ and " escaped.
+function parseEnvFile(text: string): Partial<Record<SecretVariable, string>> {
+  const found: Partial<Record<SecretVariable, string>> = {};
+  for (const line of text.split("\n")) {
+    const match = /^([A-Z_]+)="((?:[^"\\]|\\.)*)"$/.exec(line);
+    if (match && (SECRET_VARIABLES as readonly string[]).includes(match[1] as string))
+      found[match[1] as SecretVariable] = (match[2] as string).replace(/\\(.)/g, "$1");
+  }
+  return found;
 }
 
 // systemd's EnvironmentFile: a value in double quotes with \ and " escaped.

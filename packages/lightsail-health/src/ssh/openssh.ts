@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { HealthError } from "../errors.js";
-import type { AccessDetails, Clock, ExecResult, RemoteShell } from "../types.js";
 import { shellQuote } from "../probe/script.js";
+import type { AccessDetails, Clock, ExecResult, RemoteShell } from "../types.js";
 import { endProcessGroup, trackChild, withPrivateDir } from "./private-dir.js";
 
 /** Options of {@link createOpenSshShell}. */

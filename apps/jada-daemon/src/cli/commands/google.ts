@@ -2,8 +2,10 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import type { ClientConfig, TokenHealth } from "@jada/google-token";
 import type { Command } from "commander";
+import { instanceAccess } from "../../compose/instance-access.js";
 import { JadaCliError } from "../../errors.js";
 import type { CliIo } from "../../io.js";
+import { toCliError } from "../../render/errors.js";
 import { renderTokenFix } from "../../render/fixes.js";
 import { formatTime, renderJson, renderTable } from "../../render/table.js";
 import type { CommandContext } from "../context.js";
@@ -25,6 +27,10 @@ export function registerGoogleCommands(program: Command, context: CommandContext
     )
     .option("--no-browser", "only print the URL (for a machine without a browser)")
     .option("--timeout <seconds>", "how long to wait for the consent", "300")
+    .option(
+      "--push <instance>",
+      "then copy the account's tokens to the daemon on that instance (as jada tokens push does)",
+    )
     .addHelpText(
       "after",
       `
@@ -32,8 +38,12 @@ Prints a URL to open in a browser signed in as the account; Google then redirect
 one-time server of jada on 127.0.0.1. The account that consented is verified, and the tokens
 are written to the store (google.store, mode 0600).
 
-Example:
-  jada auth google --account ops@sailjada.com --client-file ~/client_secret.json`,
+With --push, the fix of an alert on the host is this one command: the tokens go on to the
+instance's store over temporary SSH, and the host checks them.
+
+Examples:
+  jada auth google --account ops@sailjada.com --client-file ~/client_secret.json
+  jada auth google --account ops@sailjada.com --push jada-orchestrator`,
     )
     .action(
       async (options: {
@@ -42,8 +52,14 @@ Example:
         clientFile?: string;
         browser: boolean;
         timeout: string;
+        push?: string;
       }) => {
-        context.exit(await runAuth(options, context));
+        const code = await runAuth(options, context);
+        context.exit(
+          options.push === undefined
+            ? code
+            : await runPush(options.push, { account: options.account }, context),
+        );
       },
     );
 
@@ -65,6 +81,39 @@ command that fixes it.`,
     )
     .action(async (options: { account?: string; refresh: boolean; json?: boolean }) => {
       context.exit(await runCheck(options, context));
+    });
+  tokens
+    .command("push")
+    .summary("copy accounts' tokens to the daemon on an instance, then check them there")
+    .description(
+      "Writes each account's record (or only --account's) into the token store of the daemon " +
+        "on the instance, over the same temporary SSH access as jada health (host key pinned): " +
+        "sent on the stdin of `jada tokens import`, run there as the service user, so the " +
+        "secret never touches a command line, an environment variable or a log; the host's " +
+        "store writes it atomically, mode 0600. Then the host runs `jada tokens check` on it.",
+    )
+    .argument("<instance>", "a Lightsail instance of the config (instances.NAME)")
+    .option("--account <email>", "only this account (default: every account of the store)")
+    .option("--json", "print what the host said as JSON")
+    .addHelpText(
+      "after",
+      `
+Exit codes: as jada tokens check, for the host's check: 0 ok, 1 a warning, or the push failed,
+2 revoked or misconfigured (or a usage, configuration, credentials or SSH error).
+
+Example:
+  jada tokens push jada-orchestrator --account ops@sailjada.com`,
+    )
+    .action(async (instance: string, options: { account?: string; json?: boolean }) => {
+      context.exit(await runPush(instance, options, context));
+    });
+  tokens
+    .command("import")
+    .summary("store an account's record read from stdin (what jada tokens push runs on the host)")
+    .requiredOption("--account <email>", "the account the record is for (required)")
+    .option("--json", "print where it was stored as JSON")
+    .action(async (options: { account: string; json?: boolean }) => {
+      context.exit(await runImport(options, context));
     });
   tokens
     .command("list")
@@ -144,6 +193,107 @@ async function runAuth(
   });
   io.stdout.write(
     `authorized ${result.account} (${result.scopes.length} scopes); tokens saved to ${store.path}\n`,
+  );
+  return 0;
+}
+
+async function runPush(
+  instance: string,
+  options: { account?: string; json?: boolean },
+  context: CommandContext,
+): Promise<number> {
+  const { io } = context;
+  const services = await context.services();
+  const { store, lib } = await services.google();
+  const data = await store.read();
+  const names = options.account ? [options.account] : Object.keys(data.accounts).sort();
+  if (names.length === 0)
+    throw new JadaCliError(
+      "USAGE",
+      `no Google accounts in ${store.path} to push; add one with: jada auth google --account EMAIL`,
+    );
+  let results: import("../../install/token-push.js").PushResult[];
+  try {
+    const accounts = [];
+    for (const account of names) {
+      const record = await store.get(account);
+      // The host has no client file: the client goes inline.
+      accounts.push({
+        account,
+        record: { ...record, client: await lib.resolveClient(record.client, account) },
+      });
+    }
+    const { configured, getAccess } = await instanceAccess(services, instance, 2);
+    const [{ createOpenSshShell }, { pushTokens }] = await Promise.all([
+      import("@jada/lightsail-health"),
+      import("../../install/token-push.js"),
+    ]);
+    results = await pushTokens({
+      shell: createOpenSshShell({ getAccess, port: configured.port }),
+      user: configured.serviceUser,
+      accounts,
+    });
+  } catch (error) {
+    if ((error as Error).name === "TokenPushError")
+      throw new JadaCliError("SERVICE", `${instance}: ${(error as Error).message}`, {
+        exitCode: 1,
+      });
+    throw toCliError(error, 2) ?? error;
+  }
+  if (options.json) io.stdout.write(renderJson(results));
+  else
+    for (const { account, storePath, health } of results) {
+      io.stdout.write(
+        `${account}: pushed to ${instance}:${storePath}; the host says: ${health.status}\n`,
+      );
+      for (const reason of health.status === "ok" ? [] : health.reasons)
+        io.stdout.write(`  ${reason}\n`);
+      for (const warning of health.warnings) io.stdout.write(`  warning: ${warning}\n`);
+      if (health.fix) io.stdout.write(`  fix: ${health.fix}\n`);
+    }
+  const statuses = results.map((result) => result.health.status);
+  if (statuses.some((status) => status === "revoked" || status === "misconfigured"))
+    return TOKENS_EXIT.broken;
+  if (statuses.some((status) => status !== "ok")) return TOKENS_EXIT.warning;
+  return TOKENS_EXIT.ok;
+}
+
+async function runImport(
+  options: { account: string; json?: boolean },
+  context: CommandContext,
+): Promise<number> {
+  const { io } = context;
+  const { store, lib } = await (await context.services()).google();
+  if (io.stdin === undefined) throw new JadaCliError("USAGE", "jada tokens import reads stdin");
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new JadaCliError(
+      "USAGE",
+      "stdin is not JSON: an account record, as jada tokens push sends it",
+    );
+  }
+  const parsed = lib.accountSchema.safeParse(json);
+  // Where the record is wrong, never what it holds.
+  if (!parsed.success)
+    throw new JadaCliError(
+      "USAGE",
+      `not an account record: ${parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`)
+        .join("; ")}`,
+    );
+  await store.update((data) => {
+    data.accounts[options.account] = parsed.data;
+  });
+  io.stdout.write(
+    options.json
+      ? `${JSON.stringify({ account: options.account, path: store.path })}\n`
+      : `stored ${options.account} in ${store.path}\n`,
   );
   return 0;
 }

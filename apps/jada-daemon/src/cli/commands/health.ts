@@ -144,12 +144,25 @@ async function runHealth(
   options: HealthOptions,
   context: CommandContext,
 ): Promise<number> {
+  const report = await checkInstance(instance, options, context);
+  const { VERDICT_EXIT_CODES } = await import("@jada/lightsail-health");
+  context.io.stdout.write(options.json ? renderJson(report) : describeReport(report));
+  return VERDICT_EXIT_CODES[report.verdict];
+}
+
+/**
+ * The health report of a configured instance, its fixes in jada's words: `jada health`, and the
+ * proof at the end of `jada install`.
+ */
+export async function checkInstance(
+  instance: string,
+  options: Pick<HealthOptions, "unit" | "since" | "log">,
+  context: CommandContext,
+): Promise<HealthReport> {
   const services = await context.services();
   const { configured, api, getAccess } = await instanceAccess(services, instance, UNKNOWN_EXIT);
   // The health library is loaded on use: `jada daemon` never pays for it.
-  const { checkHealth, createOpenSshShell, VERDICT_EXIT_CODES } = await import(
-    "@jada/lightsail-health"
-  );
+  const { checkHealth, createOpenSshShell } = await import("@jada/lightsail-health");
   const shell = createOpenSshShell({ getAccess, port: configured.port });
   const logs: Record<string, string> = { ...configured.logs };
   for (const path of options.log ?? []) logs[path.split("/").pop() ?? path] = path;
@@ -163,17 +176,16 @@ async function runHealth(
     thresholds: configured.thresholds,
   });
   // Fixes that are another jada command's job, in jada's words.
-  const shown = {
+  return {
     ...report,
     findings: report.findings.map((finding) => ({ ...finding, fix: renderFindingFix(finding) })),
   };
-  context.io.stdout.write(options.json ? renderJson(shown) : describeReport(shown));
-  return VERDICT_EXIT_CODES[report.verdict];
 }
 
 const MIB = 1024 * 1024;
 
-function describeReport(report: HealthReport): string {
+/** A health report as `jada health` prints it. */
+export function describeReport(report: HealthReport): string {
   const lines = [`${report.instance}: ${report.verdict} (checked ${report.checkedAt})`];
   const probe = report.probe;
   const service = probe?.service;

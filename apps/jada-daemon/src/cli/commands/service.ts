@@ -3,6 +3,8 @@ import { realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { JadaCliError } from "../../errors.js";
+import { SECRET_VARIABLES, type SecretVariable } from "../../install/secrets.js";
+import type { CliIo } from "../../io.js";
 import type { CommandContext } from "../context.js";
 
 /** Adds `jada service unit`: the daemon's hardened systemd unit. */
@@ -80,27 +82,31 @@ function registerServiceLifecycle(service: Command, context: CommandContext): vo
     )
     .option("--node <path>", "the node binary (default: this one)")
     .option("--cli <path>", "jada's dist/cli.js (default: this one)")
+    .option("--user <name>", "the service user (default: jada)")
     .option("--root <dir>", rootOption)
+    .option(
+      "--payload-stdin",
+      "read the config and the secrets as JSON from stdin ({config, secrets}), as jada install sends them",
+    )
     .option("--json", "print what changed as JSON")
-    .action(async (options: { node?: string; cli?: string; root?: string; json?: boolean }) => {
-      const { commandRunner, installService, SECRET_VARIABLES } = await import(
-        "../../install/service-install.js"
-      );
+    .addHelpText(
+      "after",
+      `
+Secrets not given keep the value the env file holds. The token store (google.store) of the
+installed config is moved to /var/lib/jada, the one place the sandboxed service writes.`,
+    )
+    .action(async (options: ServiceInstallOptions) => {
+      const { commandRunner, installService } = await import("../../install/service-install.js");
       if (options.root === undefined && process.getuid?.() !== 0)
         throw new JadaCliError("USAGE", "jada service install writes /etc: run it as root (sudo)");
-      const services = await context.services();
-      const configText =
-        services.configPath === undefined ? "{}\n" : await readFile(services.configPath, "utf8");
-      const secrets = Object.fromEntries(
-        SECRET_VARIABLES.filter((name) => io.env[name]).map((name) => [
-          name,
-          io.env[name] as string,
-        ]),
-      );
+      const { configText, secrets } = options.payloadStdin
+        ? parsePayload(await readStdin(io))
+        : await localPayload(context);
       const result = await withInstallErrors(() =>
         installService({
           node: options.node ?? process.execPath,
           cli: options.cli ?? realpathSync(process.argv[1] ?? ""),
+          user: options.user,
           root: options.root,
           configText,
           secrets,
@@ -109,10 +115,10 @@ function registerServiceLifecycle(service: Command, context: CommandContext): vo
       );
       io.stdout.write(
         options.json
-          ? `${JSON.stringify({ ...result, secrets: Object.keys(secrets) })}\n`
+          ? `${JSON.stringify(result)}\n`
           : result.changed.length === 0 && !result.userCreated
             ? `${result.unit} is installed and unchanged; made sure it runs\n`
-            : `installed ${result.unit}: ${[...result.changed.map((path) => `wrote ${path}`), ...(result.userCreated ? ["created the jada user"] : [])].join(", ")}; restarted\nsecrets in the env file: ${Object.keys(secrets).join(", ") || "none (set ANTHROPIC_API_KEY, then install again)"}\n`,
+            : `installed ${result.unit}: ${[...result.changed.map((path) => `wrote ${path}`), ...(result.userCreated ? ["created the jada user"] : [])].join(", ")}; restarted\nsecrets in the env file: ${result.secrets.join(", ") || "none (set ANTHROPIC_API_KEY, then install again)"}\n`,
       );
       context.exit(0);
     });
@@ -171,6 +177,59 @@ function registerServiceLifecycle(service: Command, context: CommandContext): vo
       io.stdout.write(`removed ${removed.join(", ")}\n`);
       context.exit(0);
     });
+}
+
+interface ServiceInstallOptions {
+  node?: string;
+  cli?: string;
+  user?: string;
+  root?: string;
+  payloadStdin?: boolean;
+  json?: boolean;
+}
+
+type Payload = { configText: string; secrets: Partial<Record<SecretVariable, string>> };
+
+// The config jada is using now, and the secrets of this environment.
+async function localPayload(context: CommandContext): Promise<Payload> {
+  const services = await context.services();
+  const configText =
+    services.configPath === undefined ? "{}\n" : await readFile(services.configPath, "utf8");
+  const secrets = Object.fromEntries(
+    SECRET_VARIABLES.filter((name) => context.io.env[name]).map((name) => [
+      name,
+      context.io.env[name] as string,
+    ]),
+  );
+  return { configText, secrets };
+}
+
+// What `jada install` sends: never a value in the message, which may reach a terminal.
+function parsePayload(text: string): Payload {
+  let value: { config?: unknown; secrets?: unknown };
+  try {
+    value = JSON.parse(text) as typeof value;
+  } catch {
+    throw new JadaCliError("USAGE", "--payload-stdin: stdin is not JSON ({config, secrets})");
+  }
+  if (typeof value?.config !== "string")
+    throw new JadaCliError("USAGE", "--payload-stdin: config (the config file's text) is missing");
+  const secrets: Payload["secrets"] = {};
+  const given = (value.secrets ?? {}) as Record<string, unknown>;
+  for (const [name, secret] of Object.entries(given)) {
+    if (!(SECRET_VARIABLES as readonly string[]).includes(name) || typeof secret !== "string")
+      throw new JadaCliError("USAGE", `--payload-stdin: ${name} is not a secret jada keeps`);
+    secrets[name as SecretVariable] = secret;
+  }
+  return { configText: value.config, secrets };
+}
+
+async function readStdin(io: CliIo): Promise<string> {
+  if (io.stdin === undefined) throw new JadaCliError("USAGE", "--payload-stdin: there is no stdin");
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 // A step of the install that failed (useradd, systemctl) is one line and exit 1.
