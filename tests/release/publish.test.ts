@@ -1,62 +1,15 @@
 // The publish path, for real: every workspace package is published to a local Verdaccio, then a
 // fresh project outside the monorepo installs them from that registry only and uses them the
 // ways consumers do: ESM import, TypeScript types, require() from CommonJS, and the jada bin.
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalRegistry, startRegistry } from "./registry.js";
+import { publishableWorkspaces, repo, run, type Workspace } from "./workspaces.js";
 
-const repo = fileURLToPath(new URL("../../", import.meta.url));
 const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
-
-interface Workspace {
-  dir: string;
-  name: string;
-  version: string;
-}
-
-/** Every publishable workspace (not private), found the way npm finds them. */
-function publishableWorkspaces(): Workspace[] {
-  const found: Workspace[] = [];
-  for (const parent of ["packages", "apps"]) {
-    for (const entry of readdirSync(join(repo, parent))) {
-      const manifest = join(repo, parent, entry, "package.json");
-      if (!existsSync(manifest)) continue;
-      const pkg = JSON.parse(readFileSync(manifest, "utf8"));
-      if (!pkg.private)
-        found.push({ dir: join(repo, parent, entry), name: pkg.name, version: pkg.version });
-    }
-  }
-  return found;
-}
-
-// The environment without the npm_config_* variables that `npm test` exports to its children:
-// the commands here must see only the configuration this test gives them.
-const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_config_")),
-);
-
-function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env?: Record<string, string> },
-) {
-  const result = spawnSync(command, args, {
-    cwd: options.cwd,
-    env: { ...baseEnv, ...options.env },
-    encoding: "utf8",
-    timeout: 240_000,
-  });
-  const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${output}`);
-  }
-  return result.stdout;
-}
 
 const workspaces = publishableWorkspaces();
 let registry: LocalRegistry;

@@ -19,6 +19,10 @@ class Capture implements OutputStream {
   }
 }
 
+async function* once(chunk: Buffer): AsyncIterable<Buffer> {
+  yield chunk;
+}
+
 /** What a run of `jada` printed, and its exit code. */
 export interface JadaRun {
   code: number;
@@ -49,7 +53,7 @@ export async function runJada(
     stderr,
     env: { PATH: process.env["PATH"] ?? "", ...options.env },
     cwd: options.cwd,
-    stdin: options.stdin === undefined ? undefined : [Buffer.from(options.stdin)],
+    stdin: options.stdin === undefined ? undefined : once(Buffer.from(options.stdin)),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

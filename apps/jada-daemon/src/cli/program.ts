@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DEFAULT_CONFIG_FILE } from "../config/load.js";
+import { JadaCliError } from "../errors.js";
 import type { CliIo } from "../io.js";
 import { toCliError } from "../render/errors.js";
 import { VERSION } from "../version.js";
@@ -51,6 +52,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     exitCode = code;
   });
   try {
+    refuseVersionFlagOf(argv);
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
@@ -71,6 +73,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     );
     return EXIT_INTERNAL;
   }
+}
+
+// `--version` belongs to jada itself (Commander reads it anywhere on the line), so
+// `jada upgrade NAME --version 0.2.0` would print jada's version and do nothing: said instead.
+function refuseVersionFlagOf(argv: readonly string[]): void {
+  const command = argv.findIndex((arg) => !arg.startsWith("-"));
+  if (!["install", "upgrade"].includes(argv[command] ?? "")) return;
+  if (argv.slice(command).some((arg) => arg === "--version" || arg.startsWith("--version=")))
+    throw new JadaCliError(
+      "USAGE",
+      `choose the daemon's version with --to VERSION (jada ${argv[command]} NAME --to 0.2.0); --version prints jada's own`,
+    );
 }
 
 /** Builds the `jada` command tree. */

@@ -70,6 +70,7 @@ export function createOpenSshShell(options: OpenSshOptions): RemoteShell {
         const child = spawn(options.sshPath ?? "ssh", args, {
           stdio: ["pipe", "pipe", "pipe"],
           detached: true,
+          env: sshEnvironment(),
         });
         trackChild(child);
         let stdout = "";
@@ -176,6 +177,20 @@ export async function sshArguments(
     "-p",
     String(port),
   ];
+}
+
+/**
+ * The environment ssh runs with: what it needs to find itself and speak the locale, and nothing
+ * else. The caller's secrets (an API key exported in the shell that runs `jada install`) stay
+ * out of the ssh process, where `ps e` would show them.
+ */
+export function sshEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "USER", "LANG", "LC_ALL", "TMPDIR"])
+    if (env[name] !== undefined) kept[name] = env[name] as string;
+  return kept;
 }
 
 /** Classifies ssh's own failures (exit 255) by what it printed. */

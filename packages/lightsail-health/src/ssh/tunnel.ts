@@ -7,7 +7,7 @@ import { connect, createServer } from "node:net";
 import { HealthError } from "../errors.js";
 import type { AccessDetails, Clock } from "../types.js";
 import type { OpenSshOptions } from "./openssh.js";
-import { sshArguments, sshError } from "./openssh.js";
+import { sshArguments, sshEnvironment, sshError } from "./openssh.js";
 import { endProcessGroup, trackChild, withPrivateDir } from "./private-dir.js";
 
 /** Options of {@link openSshTunnel}. */
@@ -76,6 +76,7 @@ async function open(
     const child = spawn(options.sshPath ?? "ssh", args, {
       stdio: ["ignore", "ignore", "pipe"],
       detached: true,
+      env: sshEnvironment(),
     });
     trackChild(child);
     let stderr = "";

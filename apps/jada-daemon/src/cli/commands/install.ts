@@ -11,7 +11,7 @@ import type { CommandContext } from "../context.js";
 import { checkInstance, describeReport } from "./health.js";
 
 interface InstallOptions {
-  version?: string;
+  to?: string;
   registry?: string;
   fromTarball?: string[];
   readyTimeout: string;
@@ -27,7 +27,7 @@ export function registerInstallCommands(program: Command, context: CommandContex
   const shared = (command: Command) =>
     command
       .argument("<instance>", "a Lightsail instance of the config (instances.NAME)")
-      .option("--version <version>", "the @jada/daemon version, range or tag (default: latest)")
+      .option("--to <version>", "the @jada/daemon version, range or tag (default: latest)")
       .option(
         "--registry <url>",
         "the npm registry (default: instances.NAME.registry, else the host's npm configuration)",
@@ -61,7 +61,7 @@ version ran), or the health check is CRITICAL; 2 usage, configuration, credentia
 
 Examples:
   jada install jada-orchestrator
-  jada install jada-orchestrator --version 0.2.0
+  jada install jada-orchestrator --to 0.2.0
   jada install jada-orchestrator --from-tarball jada-daemon-0.2.0.tgz jada-orchestrator-0.2.0.tgz`,
     )
     .action(async (instance: string, options: InstallOptions) => {
@@ -85,7 +85,7 @@ Exit codes: 0 upgraded and READY (or already at that version); 1 rolled back, or
 2 usage, configuration, credentials or SSH errors.
 
 Example:
-  jada upgrade jada-orchestrator --version 0.2.1`,
+  jada upgrade jada-orchestrator --to 0.2.1`,
     )
     .action(async (instance: string, options: InstallOptions) => {
       context.exit(await runInstall("upgrade", instance, options, context));
@@ -105,10 +105,10 @@ async function runInstall(
       "USAGE",
       `--ready-timeout is a whole number of seconds, not "${options.readyTimeout}"`,
     );
-  if (options.fromTarball && options.version !== undefined)
+  if (options.fromTarball && options.to !== undefined)
     throw new JadaCliError(
       "USAGE",
-      "--version and --from-tarball exclude each other: a tarball has its version",
+      "--to and --from-tarball exclude each other: a tarball has its version",
     );
   const services = await context.services();
   const source = await packageSource(options, io.cwd);
@@ -186,7 +186,7 @@ function describeOutcome(instance: string, result: RemoteInstallResult): string 
 // The registry, or the tarballs read here (their package name and version from package.json).
 async function packageSource(options: InstallOptions, cwd: string): Promise<PackageSource> {
   if (!options.fromTarball)
-    return { kind: "registry", version: options.version, registry: options.registry };
+    return { kind: "registry", version: options.to, registry: options.registry };
   const files = [];
   for (const given of options.fromTarball) {
     const path = resolve(cwd, given);
