@@ -6,6 +6,7 @@
 // unit: active (running) when the current version's CLI starts, failed when it does not. It also
 // photographs every process's command line and environment, for the secrets.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import {
   cp,
@@ -14,14 +15,18 @@ import {
   readdir,
   readFile,
   readlink,
+  realpath,
   rm,
   stat,
+  symlink,
   writeFile,
 } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import {
   canRunSshd,
+  type FakeInstance,
   type LightsailFake,
   startLightsailFake,
   startTestSshd,
@@ -50,12 +55,26 @@ describe.skipIf(!available.ok)("jada install and jada upgrade over real OpenSSH"
   let registry: LocalRegistry;
   let sshd: TestSshd;
   let fake: LightsailFake;
+  const instances: Record<string, FakeInstance> = {};
   let dir: string;
   let host: string;
   let env: Record<string, string>;
   const calls = async () =>
     (await readFile(join(dir, "calls.log"), "utf8").catch(() => "")).split("\n").filter(Boolean);
   const current = () => readlink(join(host, "opt/jada/current"));
+  let packed: string[] | undefined;
+  // `npm pack` of every workspace, once.
+  const packs = async () => {
+    if (packed) return packed;
+    const target = join(dir, "packs");
+    await mkdir(target);
+    for (const workspace of workspaces)
+      run("npm", ["pack", "--ignore-scripts", "--pack-destination", target], {
+        cwd: workspace.dir,
+      });
+    packed = (await readdir(target)).map((name) => join(target, name));
+    return packed;
+  };
 
   const jada = async (args: string[], extraEnv: Record<string, string> = {}) => {
     // Not spawnSync: the Lightsail API and the registry answer from this process.
@@ -111,7 +130,8 @@ echo "systemctl $*" >> "${dir}/calls.log"
 ps -eww e -o args >> "${dir}/ps.log"
 case "$1" in
   start|restart)
-    if node ${installed} --version >/dev/null 2>&1; then echo active > "${dir}/state"; else echo failed > "${dir}/state"; fi ;;
+    N="$JADA_INSTALL_ROOT/opt/jada/node/bin/node"; [ -x "$N" ] || N=node
+    if "$N" ${installed} --version >/dev/null 2>&1; then echo active > "${dir}/state"; else echo failed > "${dir}/state"; fi ;;
   show)
     if [ "$(cat "${dir}/state" 2>/dev/null)" = active ]; then
       printf 'LoadState=loaded\\nActiveState=active\\nSubState=running\\nResult=success\\nMainPID=1\\nNRestarts=0\\nActiveEnterTimestamp=Tue 2026-12-01 10:00:00 UTC\\nMemoryCurrent=83886080\\nExecMainStatus=0\\nStatusText=0 of 5 sessions today; idle\\n'
@@ -136,16 +156,14 @@ exit 0
         npm_config_update_notifier: "false",
       },
     });
-    fake = await startLightsailFake({
-      instances: {
-        [INSTANCE]: {
-          address: sshd.address,
-          username: sshd.username,
-          hostKeys: sshd.hostKeys,
-          caKeyPath: sshd.caKeyPath,
-        },
-      },
-    });
+    instances[INSTANCE] = {
+      address: sshd.address,
+      username: sshd.username,
+      hostKeys: sshd.hostKeys,
+      caKeyPath: sshd.caKeyPath,
+    };
+    // The fake reads this object on each request: instances added later are known at once.
+    fake = await startLightsailFake({ instances });
     await writeFile(
       join(dir, "jada.config.json"),
       JSON.stringify({
@@ -175,7 +193,7 @@ exit 0
     await fake?.close();
     await sshd?.stop();
     await registry?.stop();
-    if (dir && !process.env["KEEP"]) await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it("installs from the registry: the version, the unit, the config, the secrets; waits for READY; checks health", async () => {
@@ -270,11 +288,7 @@ exit 0
   });
 
   it("installs from npm pack tarballs, once", async () => {
-    const packs = join(dir, "packs");
-    await mkdir(packs);
-    for (const workspace of workspaces)
-      run("npm", ["pack", "--ignore-scripts", "--pack-destination", packs], { cwd: workspace.dir });
-    const files = (await readdir(packs)).map((name) => join(packs, name));
+    const files = await packs();
     const install = await jada(["install", INSTANCE, "--from-tarball", ...files, "--no-health"]);
     expect(install.code, install.stderr).toBe(0);
     const switched = await current();
@@ -291,6 +305,96 @@ exit 0
     const again = await jada(["install", INSTANCE, "--from-tarball", ...files, "--no-health"]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("nothing changed");
+  });
+
+  it("installs Node 24 on a host without one, checked against SHASUMS256.txt", async () => {
+    // A host whose PATH has everything of /usr/bin and /bin but node and npm.
+    const bare = join(dir, "bare-bin");
+    await mkdir(bare);
+    for (const from of ["/usr/bin", "/bin"])
+      for (const name of await readdir(from))
+        if (!["node", "npm", "npx", "corepack"].includes(name))
+          await symlink(join(from, name), join(bare, name)).catch(() => {});
+    const bareHost = join(dir, "bare-host");
+    const bareSshd = await startTestSshd({
+      env: {
+        PATH: `${join(dir, "shims")}:${bare}:/usr/sbin:/sbin`,
+        JADA_INSTALL_ROOT: bareHost,
+        npm_config_cache: join(dir, "npm"),
+        npm_config_update_notifier: "false",
+      },
+    });
+    // nodejs.org/dist on loopback: this Node and npm, packed as the official builds are.
+    const file = `node-v${process.versions.node}-linux-${process.arch}.tar.gz`;
+    const stage = join(dir, "dist-stage", file.replace(/\.tar\.gz$/, ""));
+    await mkdir(join(stage, "bin"), { recursive: true });
+    await mkdir(join(stage, "lib/node_modules"), { recursive: true });
+    await cp(process.execPath, join(stage, "bin/node"));
+    const npmRoot = dirname(
+      dirname(await realpath(run("sh", ["-c", "command -v npm"], { cwd: dir }).trim())),
+    );
+    await cp(npmRoot, join(stage, "lib/node_modules/npm"), { recursive: true });
+    await symlink("../lib/node_modules/npm/bin/npm-cli.js", join(stage, "bin/npm"));
+    const release = join(dir, "dist/latest-v24.x");
+    await mkdir(release, { recursive: true });
+    run(
+      "tar",
+      ["-I", "gzip -1", "-cf", join(release, file), "-C", dirname(stage), basename(stage)],
+      {
+        cwd: dir,
+      },
+    );
+    const hash = createHash("sha256")
+      .update(await readFile(join(release, file)))
+      .digest("hex");
+    const dist = createServer((request, response) => {
+      const path = join(dir, "dist", decodeURIComponent(request.url ?? "/"));
+      readFile(path).then(
+        (body) => response.writeHead(200).end(body),
+        () => response.writeHead(404).end(),
+      );
+    });
+    dist.listen(0, "127.0.0.1");
+    await once(dist, "listening");
+    const distUrl = `http://127.0.0.1:${(dist.address() as { port: number }).port}`;
+    const other = "bare-host";
+    const config = JSON.parse(await readFile(join(dir, "jada.config.json"), "utf8"));
+    config.instances[other] = { ...config.instances[INSTANCE], port: bareSshd.port };
+    await writeFile(join(dir, "jada.config.json"), JSON.stringify(config));
+    instances[other] = {
+      address: bareSshd.address,
+      username: bareSshd.username,
+      hostKeys: bareSshd.hostKeys,
+      caKeyPath: bareSshd.caKeyPath,
+    };
+    try {
+      const args = [
+        "install",
+        other,
+        "--from-tarball",
+        ...(await packs()),
+        "--node-dist",
+        distUrl,
+        "--no-health",
+      ];
+      // A build that does not match its published hash is not installed.
+      await writeFile(join(release, "SHASUMS256.txt"), `${"0".repeat(64)}  ${file}\n`);
+      const tampered = await jada(args);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stderr).toContain(`${file} does not match its SHA-256 in SHASUMS256.txt`);
+      await expect(stat(join(bareHost, "opt/jada/node"))).rejects.toThrow();
+
+      await writeFile(join(release, "SHASUMS256.txt"), `${hash}  ${file}\n`);
+      const installed = await jada(args);
+      expect(installed.code, installed.stderr).toBe(0);
+      expect(installed.stderr).toContain("installing Node 24 (the host has none)");
+      expect(installed.stdout).toContain(`  installed Node v${process.versions.node}\n`);
+      const unit = await readFile(join(bareHost, "etc/systemd/system/jada.service"), "utf8");
+      expect(unit).toContain("ExecStart=/opt/jada/node/bin/node /opt/jada/current/");
+    } finally {
+      dist.close();
+      await bareSshd.stop();
+    }
   });
 
   it("refuses bad input with exit 2", async () => {

@@ -14,6 +14,7 @@ interface InstallOptions {
   to?: string;
   registry?: string;
   fromTarball?: string[];
+  nodeDist: string;
   readyTimeout: string;
   health: boolean;
   json?: boolean;
@@ -35,6 +36,11 @@ export function registerInstallCommands(program: Command, context: CommandContex
       .option(
         "--from-tarball <files...>",
         "upload `npm pack` tarballs instead (the daemon's, and its @jada libraries' when unpublished)",
+      )
+      .option(
+        "--node-dist <url>",
+        "where Node builds come from when the host needs Node 24 (a mirror of nodejs.org/dist)",
+        "https://nodejs.org/dist",
       )
       .option("--ready-timeout <seconds>", "how long the service has to become READY", "120")
       .option("--no-health", "skip the jada health check at the end")
@@ -105,6 +111,8 @@ async function runInstall(
       "USAGE",
       `--ready-timeout is a whole number of seconds, not "${options.readyTimeout}"`,
     );
+  if (!/^https?:\/\/[^\s'"]+$/.test(options.nodeDist))
+    throw new JadaCliError("USAGE", `--node-dist is an http(s) URL, not "${options.nodeDist}"`);
   if (options.fromTarball && options.to !== undefined)
     throw new JadaCliError(
       "USAGE",
@@ -135,6 +143,7 @@ async function runInstall(
       secrets: mode === "install" ? secrets : undefined,
       user: configured.serviceUser,
       readyTimeoutSeconds,
+      nodeDist: options.nodeDist,
       progress,
     });
   } catch (error) {
