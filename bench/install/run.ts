@@ -30,6 +30,7 @@ const { values } = parseArgs({
   options: {
     samples: { type: "string", default: "3" },
     "idle-seconds": { type: "string", default: "30" },
+    "memory-only": { type: "boolean", default: false },
   },
 });
 const samples = Number(values.samples);
@@ -42,6 +43,8 @@ const workspaces = publishableWorkspaces();
 const version = workspaces.find((workspace) => workspace.name === "@jada/daemon")?.version;
 const dir = await mkdtemp(join(tmpdir(), "jada-bench-install-"));
 const rows: string[] = [];
+let round = 0;
+const fresh = () => join(dir, `round-${round++}`);
 const median = (list: number[]) =>
   [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -75,6 +78,73 @@ const registry = await startRegistry(
 );
 try {
   // 1. Install time from a warm registry.
+  if (!values["memory-only"]) await installTimes();
+  process.stderr.write(`${rows.join("\n")}\n`);
+
+  // 2. The service's memory under MemoryMax.
+  const messages = await startMessagesFake(() => ({
+    content: [{ type: "tool_use", id: "toolu_1", name: "complete_task", input: { result: "ok" } }],
+  }));
+  const work = fresh();
+  mkdirSync(join(work, "data"), { recursive: true });
+  writeFileSync(join(work, "jada.config.json"), JSON.stringify({ http: { port: 0 } }));
+  const store = createSqliteTaskStore({ path: join(work, "data", "jada.db") });
+  await store.add({ title: "one session before idling" });
+  await store.close();
+  const group = memoryGroup("jada-bench", 700 * 1024 * 1024);
+  // Born in the group (as systemd starts a unit in its cgroup): this process steps in for the
+  // spawn, which happens before startDaemon's first await, then steps out again.
+  group.add(process.pid);
+  const starting = startDaemon(work, {
+    JADA_DATA_DIR: join(work, "data"),
+    ANTHROPIC_API_KEY: "fake-bench-key",
+    ANTHROPIC_BASE_URL: messages.baseURL,
+  });
+  group.leave(process.pid);
+  const daemon = await starting;
+  await daemon.when(/^session completed/);
+  const session = (await (await fetch(`${daemon.url}/api/session`)).json()) as { csrf: string };
+  await fetch(`${daemon.url}/api/jobs/self-check/run`, {
+    method: "POST",
+    headers: { "x-csrf-token": session.csrf },
+  });
+  await daemon.when(/^job self-check ok/);
+  for (const path of ["/", "/tasks", "/jobs", "/alerts", "/tokens", "/metrics"])
+    await (await fetch(`${daemon.url}${path}`)).text();
+  const peakBusy = group.peak();
+  // Settled: the model process gone (30 s after its last call), the garbage given back.
+  await new Promise((resolve) => setTimeout(resolve, 35_000));
+  let rss = 0;
+  let usage = 0;
+  for (let i = 0; i < idleSeconds; i++) {
+    rss = Math.max(rss, rssOf(daemon.child.pid as number));
+    usage = Math.max(usage, group.usage());
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const failures = group.failures();
+  await daemon.stop();
+  await messages.close();
+  const bare = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"]);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const bareRss = rssOf(bare.pid as number);
+  bare.kill();
+  group.remove();
+  const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+  rows.push(
+    `| anchor: a bare \`node\` doing nothing | ${mb(bareRss)} RSS | - | - |`,
+    `| \`jada daemon\`, jobs and HTTP on, idle after a session, a job run, the dashboard and /metrics | ${mb(rss)} RSS (${(rss / bareRss).toFixed(2)}x the anchor); cgroup ${mb(usage)} (what MemoryMax counts: RSS and page cache) | ${idleSeconds} s idle, max | under MemoryHigh=500M |`,
+    `| the same, while busy (model process alive) | cgroup peak ${mb(peakBusy)}; limit hit ${failures} times | MemoryMax=700M | under 700M, 0 hits |`,
+  );
+} finally {
+  await registry.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+process.stdout.write(
+  `\n${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`node bench/install/run.ts ${process.argv.slice(2).join(" ")}\`:\n\n| what | figure | detail | target |\n|---|---|---|---|\n${rows.join("\n")}\n`,
+);
+
+async function installTimes(): Promise<void> {
   for (const workspace of workspaces)
     run("npm", ["publish", "--ignore-scripts", "--registry", registry.url], {
       cwd: workspace.dir,
@@ -87,8 +157,6 @@ try {
     "#!/bin/sh\n[ \"$1\" = show ] && printf 'ActiveState=active\\nSubState=running\\nResult=success\\nNRestarts=0\\nStatusText=idle\\n'\nexit 0\n",
     { mode: 0o755 },
   );
-  let round = 0;
-  const fresh = () => join(dir, `round-${round++}`);
   const sshdRoot = join(dir, "host");
   const sshd = await startTestSshd({
     pathPrefix: `${shims}:${dirname(process.execPath)}`,
@@ -177,68 +245,7 @@ try {
     `| \`jada install\` over SSH, warm registry, fresh host | ${seconds(installMedian)} (${(installMedian / anchorMedian).toFixed(2)}x the anchor) | median of ${samples}; probe, npm install, switch, service install, READY | - |`,
     `| \`jada install\` again, nothing to change | ${seconds(median(unchanged))} (${(median(unchanged) / anchorMedian).toFixed(2)}x) | median of ${samples}; says "nothing changed" | - |`,
   );
-
-  process.stderr.write(`${rows.join("\n")}\n`);
-
-  // 2. The service's memory under MemoryMax.
-  const messages = await startMessagesFake(() => ({
-    content: [{ type: "tool_use", id: "toolu_1", name: "complete_task", input: { result: "ok" } }],
-  }));
-  const work = fresh();
-  mkdirSync(join(work, "data"), { recursive: true });
-  writeFileSync(join(work, "jada.config.json"), JSON.stringify({ http: { port: 0 } }));
-  const store = createSqliteTaskStore({ path: join(work, "data", "jada.db") });
-  await store.add({ title: "one session before idling" });
-  await store.close();
-  const group = memoryGroup("jada-bench", 700 * 1024 * 1024);
-  const daemon = await startDaemon(work, {
-    JADA_DATA_DIR: join(work, "data"),
-    ANTHROPIC_API_KEY: "fake-bench-key",
-    ANTHROPIC_API_KEY_FILE: undefined,
-    ANTHROPIC_BASE_URL: messages.baseURL,
-  });
-  group.add(daemon.child.pid as number);
-  await daemon.when(/^session completed/);
-  const session = (await (await fetch(`${daemon.url}/api/session`)).json()) as { csrf: string };
-  await fetch(`${daemon.url}/api/jobs/self-check/run`, {
-    method: "POST",
-    headers: { "x-csrf-token": session.csrf },
-  });
-  await daemon.when(/^job self-check ok/);
-  for (const path of ["/", "/tasks", "/jobs", "/alerts", "/tokens", "/metrics"])
-    await (await fetch(`${daemon.url}${path}`)).text();
-  const peakBusy = group.peak();
-  // Settled: the model process gone (30 s after its last call), the garbage given back.
-  await new Promise((resolve) => setTimeout(resolve, 35_000));
-  let rss = 0;
-  let usage = 0;
-  for (let i = 0; i < idleSeconds; i++) {
-    rss = Math.max(rss, rssOf(daemon.child.pid as number));
-    usage = Math.max(usage, group.usage());
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  const failures = group.failures();
-  await daemon.stop();
-  await messages.close();
-  const bare = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"]);
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  const bareRss = rssOf(bare.pid as number);
-  bare.kill();
-  group.remove();
-  const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
-  rows.push(
-    `| anchor: a bare \`node\` doing nothing | ${mb(bareRss)} RSS | - | - |`,
-    `| \`jada daemon\`, jobs and HTTP on, idle after a session, a job run, the dashboard and /metrics | ${mb(rss)} RSS (${(rss / bareRss).toFixed(2)}x the anchor); cgroup ${mb(usage)} | ${idleSeconds} s idle, max | under MemoryHigh=500M |`,
-    `| the same, while busy (model process alive) | cgroup peak ${mb(peakBusy)}; limit hit ${failures} times | MemoryMax=700M | under 700M, 0 hits |`,
-  );
-} finally {
-  await registry.stop();
-  await rm(dir, { recursive: true, force: true });
 }
-
-process.stdout.write(
-  `\n${new Date().toISOString().slice(0, 10)}, Node ${process.version}, \`node bench/install/run.ts ${process.argv.slice(2).join(" ")}\`:\n\n| what | figure | detail | target |\n|---|---|---|---|\n${rows.join("\n")}\n`,
-);
 
 function rssOf(pid: number): number {
   return (
@@ -256,12 +263,6 @@ function memoryGroup(name: string, limit: number) {
   if (!existsSync(path)) mkdirSync(path);
   const file = (v2name: string, v1name: string) => join(path, isV2 ? v2name : v1name);
   writeFileSync(file("memory.max", "memory.limit_in_bytes"), String(limit));
-  // (v1: charge what the process already has to the group; newer kernels refuse, and the
-  // process joins right after its start, before it has much.)
-  if (!isV2)
-    try {
-      writeFileSync(join(path, "memory.move_charge_at_immigrate"), "3");
-    } catch {}
   const read = (v2name: string, v1name: string) => {
     const text = readFileSync(file(v2name, v1name), "utf8");
     return isV2 && v2name === "memory.events"
@@ -270,6 +271,7 @@ function memoryGroup(name: string, limit: number) {
   };
   return {
     add: (pid: number) => writeFileSync(join(path, "cgroup.procs"), String(pid)),
+    leave: (pid: number) => writeFileSync(join(isV2 ? v2 : v1, "cgroup.procs"), String(pid)),
     usage: () => read("memory.current", "memory.usage_in_bytes"),
     peak: () => read("memory.peak", "memory.max_usage_in_bytes"),
     failures: () => read("memory.events", "memory.failcnt"),
