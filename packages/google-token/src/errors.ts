@@ -12,6 +12,12 @@
  * - `STORE_IO`: the store could not be read or written.
  * - `CONSENT_FAILED`: the consent flow failed (denied, state mismatch, wrong account, timeout).
  * - `MISCONFIGURED`: the account's client configuration is missing or unusable.
+ * - `SYNC_INVALID`: a sheet sync cannot be planned: the header is not the configured columns, a
+ *   row has no key, or keys are duplicated (each named).
+ * - `SHEET_NOT_FOUND`: the spreadsheet, or its tab, does not exist.
+ * - `PERMISSION_DENIED`: the account cannot read or write the spreadsheet (share it with the account).
+ * - `REQUEST_BUDGET`: a sync would make more requests than its budget allows.
+ * - `API_FAILED`: a Google API answered an error not covered above.
  */
 export type GoogleTokenErrorCode =
   | "INVALID_GRANT"
@@ -24,7 +30,12 @@ export type GoogleTokenErrorCode =
   | "STORE_LOCKED"
   | "STORE_IO"
   | "CONSENT_FAILED"
-  | "MISCONFIGURED";
+  | "MISCONFIGURED"
+  | "SYNC_INVALID"
+  | "SHEET_NOT_FOUND"
+  | "PERMISSION_DENIED"
+  | "REQUEST_BUDGET"
+  | "API_FAILED";
 
 /**
  * The one error type of `@jada/google-token`. Messages never contain a secret (tokens and client

@@ -246,10 +246,14 @@ describe("check", () => {
 describe("authClient", () => {
   it("reads a sheet through @googleapis/sheets, refreshing through the manager", async () => {
     const { fake, manager, store } = await setup();
-    fake.setSheetValues([
-      ["Date", "Guest"],
-      ["2026-11-24", "Grace"],
-    ]);
+    fake.addSpreadsheet("sheet-1", {
+      tabs: {
+        Bookings: [
+          ["Date", "Guest"],
+          ["2026-11-24", "Grace"],
+        ],
+      },
+    });
     const auth = await manager.authClient(ACCOUNT);
     const api = sheets({ version: "v4", auth, rootUrl: fake.apiRootUrl });
     const response = await api.spreadsheets.values.get({
@@ -264,7 +268,7 @@ describe("authClient", () => {
     expect(fake.counts.refresh).toBe(1);
     expect((await store.get(ACCOUNT)).lastRefreshOk).toBeDefined();
     // A second call reuses the token.
-    await api.spreadsheets.values.get({ spreadsheetId: "sheet-1", range: "A1" });
+    await api.spreadsheets.values.get({ spreadsheetId: "sheet-1", range: "Bookings!A1" });
     expect(fake.counts.refresh).toBe(1);
   });
 
@@ -274,7 +278,7 @@ describe("authClient", () => {
     const auth = await manager.authClient(ACCOUNT);
     const api = sheets({ version: "v4", auth, rootUrl: fake.apiRootUrl });
     const error = await api.spreadsheets.values
-      .get({ spreadsheetId: "s", range: "A1" })
+      .get({ spreadsheetId: "sheet-1", range: "Bookings!A1" })
       .catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe("INVALID_GRANT");
   });

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createSheetsBackend, type SheetsControls } from "./sheets-fake.js";
 
 /** How the fake token endpoint answers a refresh. */
 export type RefreshBehavior =
@@ -20,7 +21,7 @@ export interface GoogleFakeOptions {
 }
 
 /** A loopback stand-in for Google's OAuth and Sheets endpoints, and its controls. */
-export interface GoogleFake {
+export interface GoogleFake extends SheetsControls {
   /** Base URL (`http://127.0.0.1:PORT`). */
   url: string;
   tokenUrl: string;
@@ -38,8 +39,8 @@ export interface GoogleFake {
   tamperState(tamper: boolean): void;
   /** Make the consent step answer `error=access_denied`. */
   denyConsent(deny: boolean): void;
-  /** Values returned by Sheets `values.get`. */
-  setSheetValues(values: string[][]): void;
+  /** Every access token issued so far stops working (a revocation mid-run). */
+  revokeAccessTokens(): void;
   /** Counters: refreshes answered (any outcome), code exchanges, Sheets calls. */
   readonly counts: { refresh: number; exchange: number; sheets: number };
   close(): Promise<void>;
@@ -97,11 +98,8 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   let consentEmail: string | undefined;
   let tamper = false;
   let deny = false;
-  let sheetValues: string[][] = [
-    ["Date", "Guest"],
-    ["2026-11-23", "Ada"],
-  ];
   const counts = { refresh: 0, exchange: 0, sheets: 0 };
+  const sheets = createSheetsBackend(readBody, json);
 
   const issueAccess = (email: string) => {
     const token = `ya29.fake-${randomBytes(24).toString("base64url")}`;
@@ -237,11 +235,11 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
         else json(response, 200, { email, email_verified: "true", expires_in: "3599" });
         return;
       }
-      const sheet = /^\/v4\/spreadsheets\/([^/]+)\/values\/(.+)$/.exec(url.pathname);
-      if (request.method === "GET" && sheet) {
-        counts.sheets++;
+      if (url.pathname.startsWith("/v4/spreadsheets/")) {
         const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
-        if (!accessTokens.has(bearer)) {
+        const email = accessTokens.get(bearer);
+        if (email === undefined) {
+          counts.sheets++;
           json(response, 401, {
             error: {
               code: 401,
@@ -251,10 +249,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
           });
           return;
         }
-        json(response, 200, {
-          range: decodeURIComponent(sheet[2] as string),
-          majorDimension: "ROWS",
-          values: sheetValues,
+        counts.sheets++;
+        if (await sheets.handle(request, response, url, email)) return;
+        json(response, 404, {
+          error: { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND" },
         });
         return;
       }
@@ -291,9 +289,20 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     denyConsent(value) {
       deny = value;
     },
-    setSheetValues(values) {
-      sheetValues = values;
+    revokeAccessTokens() {
+      accessTokens.clear();
     },
+    addSpreadsheet: sheets.controls.addSpreadsheet,
+    tab: sheets.controls.tab,
+    setTab: sheets.controls.setTab,
+    failNext: sheets.controls.failNext,
+    get retryAfterSeconds() {
+      return sheets.controls.retryAfterSeconds;
+    },
+    set retryAfterSeconds(seconds: number) {
+      sheets.controls.retryAfterSeconds = seconds;
+    },
+    sheetCounts: sheets.controls.sheetCounts,
     counts,
     async close() {
       server.closeAllConnections();

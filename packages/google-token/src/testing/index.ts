@@ -1,6 +1,7 @@
 /**
  * `@jada/google-token/testing`: a loopback Google (OAuth token and authorization endpoints,
- * tokeninfo, Sheets `values.get`) that speaks the real wire protocol and fails on demand
+ * tokeninfo, the Sheets API v4: spreadsheets of tabs, values get / batchUpdate / append / update /
+ * clear, structure updates) that speaks the real wire protocol and fails on demand
  * (`invalid_grant`, `invalid_rapt`, `invalid_client`, 429, 503, dropped connections), for tests
  * with the real google-auth-library and googleapis clients.
  *
@@ -12,3 +13,9 @@ export {
   type RefreshBehavior,
   startGoogleFake,
 } from "./google-fake.js";
+export {
+  type FakeSpreadsheet,
+  parseRange,
+  type SheetsControls,
+  type SheetsCounts,
+} from "./sheets-fake.js";
