@@ -13,6 +13,7 @@ import { registerInstallCommands } from "./commands/install.js";
 import { registerJobCommands } from "./commands/jobs.js";
 import { registerLintCommand } from "./commands/lint.js";
 import { registerServiceCommands } from "./commands/service.js";
+import { registerSheetsCommands } from "./commands/sheets.js";
 import { registerTaskCommands } from "./commands/tasks.js";
 import { createCommandContext, type RegisterCommands } from "./context.js";
 
@@ -32,6 +33,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerJobCommands,
   registerServiceCommands,
   registerInstallCommands,
+  registerSheetsCommands,
 ];
 
 /**

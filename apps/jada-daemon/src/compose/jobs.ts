@@ -15,7 +15,9 @@ import {
 import type { JadaConfig } from "../config/schema.js";
 import { JadaCliError } from "../errors.js";
 import { selfCheck } from "../jobs/self-check.js";
+import { sheetsSync } from "../jobs/sheets-sync.js";
 import { tokensCheck } from "../jobs/tokens-check.js";
+import { headersFromEnv } from "./env-headers.js";
 import type { Services } from "./services.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -31,7 +33,11 @@ export interface JobsContext {
 // The jobs the daemon has, with their defaults (each in jobs/); the config switches them and
 // overrides these.
 function builtInSpecs(context: JobsContext): JobSpec[] {
-  return [tokensCheck(context), selfCheck(context)];
+  return [
+    tokensCheck(context),
+    selfCheck(context),
+    ...Object.keys(context.services.config.sheets).map((name) => sheetsSync(context, name)),
+  ];
 }
 
 function rulesOf(rules: NonNullable<JadaConfig["jobs"][string]["rules"]>): MonitorRules {
@@ -99,16 +105,11 @@ export function alertSinks(
       "JADA_ALERT_WEBHOOK_URL is not a URL: give the whole webhook address (https://…)",
     );
   if (url) {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(config.webhook.headers)) {
-      const fromEnv = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(value)?.[1];
-      const resolved = fromEnv === undefined ? value : env[fromEnv];
-      if (resolved === undefined)
-        throw new JadaCliError(
-          "CONFIG_INVALID",
-          `alerts.webhook.headers.${name} reads $${fromEnv}, which is not set`,
-        );
-      headers[name] = resolved;
+    let headers: Record<string, string>;
+    try {
+      headers = headersFromEnv(config.webhook.headers, env, "alerts.webhook.headers");
+    } catch (error) {
+      throw new JadaCliError("CONFIG_INVALID", (error as Error).message);
     }
     sinks.push(createWebhookAlertSink({ url, headers }));
   }

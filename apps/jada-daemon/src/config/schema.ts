@@ -153,11 +153,88 @@ export const googleConfigSchema = z
         tokenUrl: z.url().optional().describe("Token endpoint (default Google's)."),
         authUrl: z.url().optional().describe("Authorization endpoint (default Google's)."),
         tokenInfoUrl: z.url().optional().describe("Tokeninfo endpoint (default Google's)."),
+        sheetsUrl: z
+          .url()
+          .optional()
+          .describe("Root URL of the Sheets API (default https://sheets.googleapis.com/)."),
       })
       .prefault({})
-      .describe("Google's OAuth URLs, for proxies and tests."),
+      .describe("Google's OAuth and API URLs, for proxies and tests."),
   })
   .describe("Google accounts used by the jobs (Sheets, Analytics).");
+
+/** Where a sheet sync's rows come from. */
+export const sheetSourceSchema = z.union([
+  z
+    .strictObject({
+      url: z.url().describe("An HTTP(S) export answering a JSON array of rows (or {rows: [...]})."),
+      headers: z
+        .record(z.string(), z.string())
+        .default({})
+        .describe(
+          "Request headers; a value that is exactly $NAME is the environment variable NAME (keep tokens out of this file).",
+        ),
+      timeoutSeconds: z.number().int().min(1).max(600).default(60),
+    })
+    .describe("Rows from a URL."),
+  z
+    .strictObject({
+      file: z
+        .string()
+        .min(1)
+        .describe("A .json (an array of rows) or .csv (a header row) file, relative to this file."),
+    })
+    .describe("Rows from a file."),
+  z
+    .strictObject({
+      command: z
+        .string()
+        .min(1)
+        .describe("A shell command printing a JSON array of rows, run in this file's directory."),
+      timeoutSeconds: z.number().int().min(1).max(600).default(60),
+    })
+    .describe("Rows from a program."),
+]);
+
+/** `sheets.<name>`: a Google Sheet kept in step with a source (jada sheets sync NAME). */
+export const sheetSchema = z
+  .strictObject({
+    account: z.email().describe("The stored Google account that writes the sheet."),
+    spreadsheetId: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_-]{10,}$/,
+        "the id in the sheet's URL (docs.google.com/spreadsheets/d/ID/)",
+      )
+      .describe("The spreadsheet's id."),
+    sheet: z.string().min(1).describe("The tab's name."),
+    key: z.string().min(1).describe("The column whose value identifies a row (a booking id)."),
+    columns: z
+      .array(z.string().min(1))
+      .min(1)
+      .refine((columns) => new Set(columns).size === columns.length, "column names must differ")
+      .describe("Column names in sheet order; the header row holds them."),
+    source: sheetSourceSchema,
+    deleteMissing: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Delete the sheet's rows whose key the source no longer has (default: report them).",
+      ),
+    schedule: z.string().default("30m").describe("How often the job sheets-sync:NAME runs."),
+    maxRequests: z
+      .number()
+      .int()
+      .min(3)
+      .max(60)
+      .default(20)
+      .describe("Requests a run may make, retries included (Google allows 60 a minute a user)."),
+  })
+  .refine((sheet) => sheet.columns.includes(sheet.key), {
+    message: "key must be one of the columns",
+    path: ["key"],
+  })
+  .describe("A Google Sheet kept in step with a source of rows.");
 
 /** `instances.<name>`: a Lightsail instance whose health `jada health` checks. */
 export const instanceSchema = z
@@ -456,6 +533,17 @@ export const configSchema = z
     agent: agentConfigSchema.prefault({}),
     aws: awsConfigSchema.prefault({}),
     google: googleConfigSchema.prefault({}),
+    sheets: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]*$/, "a sheet name: lowercase letters, digits, _ and -"),
+        sheetSchema,
+      )
+      .default({})
+      .describe(
+        "Google Sheets kept in step with a source, by name (jada sheets sync NAME; job sheets-sync:NAME).",
+      ),
     jobs: z
       .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.:_-]*$/, "a job name"), jobConfigSchema)
       .default({})

@@ -18,7 +18,13 @@ interface ErrorRule {
  */
 export const ERROR_RULES: readonly ErrorRule[] = [
   { name: "StaticDeployError", exit: { default: 2, GATE_FAILED: 1 }, cliCode: "USAGE" },
-  { name: "GoogleTokenError", exit: { default: 2 }, cliCode: "USAGE" },
+  // A sync that Google or the source failed (after the retries) is a failed run, not a mistake.
+  {
+    name: "GoogleTokenError",
+    exit: { default: 2, TRANSIENT: 1, API_FAILED: 1, REQUEST_BUDGET: 1 },
+    cliCode: "USAGE",
+  },
+  { name: "SheetSourceError", exit: { default: 2, SOURCE_UNREACHABLE: 1 }, cliCode: "USAGE" },
   { name: "OrchestratorError", exit: { default: 2 }, cliCode: "STORE" },
   { name: "HealthError", exit: { default: 2 }, cliCode: "USAGE" },
 ];
