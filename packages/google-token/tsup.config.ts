@@ -1,7 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", sheets: "src/sheets/index.ts", testing: "src/testing/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    analytics: "src/analytics/index.ts",
+    sheets: "src/sheets/index.ts",
+    testing: "src/testing/index.ts",
+  },
   format: ["esm"],
   dts: true,
   sourcemap: true,

@@ -17,6 +17,8 @@
  * - `SHEET_NOT_FOUND`: the spreadsheet, or its tab, does not exist.
  * - `PERMISSION_DENIED`: the account cannot read or write the spreadsheet (share it with the account).
  * - `REQUEST_BUDGET`: a sync would make more requests than its budget allows.
+ * - `INSUFFICIENT_SCOPE`: the token was not granted the scope the call needs (consent again with it).
+ * - `INVALID_REQUEST`: Google refused the request as asked (an unknown metric, a bad date): 400.
  * - `API_FAILED`: a Google API answered an error not covered above.
  */
 export type GoogleTokenErrorCode =
@@ -35,6 +37,8 @@ export type GoogleTokenErrorCode =
   | "SHEET_NOT_FOUND"
   | "PERMISSION_DENIED"
   | "REQUEST_BUDGET"
+  | "INSUFFICIENT_SCOPE"
+  | "INVALID_REQUEST"
   | "API_FAILED";
 
 /**
@@ -84,16 +88,24 @@ export function isGoogleTokenError(value: unknown): value is GoogleTokenError {
  * CLI, a link in a dashboard):
  * - `reconsent`: the account must consent again (a revoked or expired refresh token, a Workspace
  *   re-authentication policy, an account not in the store); `newClient` when the OAuth client
- *   itself must be given again (wrong id or secret, unreadable client file).
+ *   itself must be given again (wrong id or secret, unreadable client file); `scopes` when the
+ *   consent must grant these scopes too (a token without GA4 access).
  * - `check`: look again with a refresh (the state could not be judged).
  */
 export type TokenFix =
-  | { action: "reconsent"; account: string; newClient?: boolean | undefined }
+  | {
+      action: "reconsent";
+      account: string;
+      newClient?: boolean | undefined;
+      scopes?: string[] | undefined;
+    }
   | { action: "check"; account: string };
 
 /** The library's own wording of a {@link TokenFix}: it names no program. */
 export function describeTokenFix(fix: TokenFix): string {
   if (fix.action === "check") return `check ${fix.account} again, with a refresh`;
+  if (fix.scopes?.length)
+    return `consent again for ${fix.account}, granting ${fix.scopes.join(" ")}`;
   return fix.newClient
     ? `consent again for ${fix.account} with a valid OAuth client file (client_secret.json)`
     : `consent again for ${fix.account} (the OAuth consent flow)`;

@@ -7,6 +7,7 @@ import { VERSION } from "../version.js";
 import { registerDaemonCommand } from "./commands/daemon.js";
 import { registerDashboardCommand } from "./commands/dashboard.js";
 import { registerDeployCommands } from "./commands/deploy.js";
+import { registerGa4Commands } from "./commands/ga4.js";
 import { registerGoogleCommands } from "./commands/google.js";
 import { registerHealthCommands } from "./commands/health.js";
 import { registerInstallCommands } from "./commands/install.js";
@@ -34,6 +35,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerServiceCommands,
   registerInstallCommands,
   registerSheetsCommands,
+  registerGa4Commands,
 ];
 
 /**

@@ -157,6 +157,10 @@ export const googleConfigSchema = z
           .url()
           .optional()
           .describe("Root URL of the Sheets API (default https://sheets.googleapis.com/)."),
+        analyticsUrl: z
+          .url()
+          .optional()
+          .describe("Root URL of GA4's Data API (default https://analyticsdata.googleapis.com/)."),
       })
       .prefault({})
       .describe("Google's OAuth and API URLs, for proxies and tests."),
@@ -235,6 +239,31 @@ export const sheetSchema = z
     path: ["key"],
   })
   .describe("A Google Sheet kept in step with a source of rows.");
+
+/** `ga4`: GA4 properties reported on by `jada ga4 report NAME`. */
+export const ga4ConfigSchema = z
+  .strictObject({
+    account: z
+      .email()
+      .optional()
+      .describe("The account reports use when neither --account nor the property names one."),
+    properties: z
+      .record(
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]*$/, "a property name: lowercase letters, digits, _ and -"),
+        z.strictObject({
+          property: z
+            .string()
+            .regex(/^(properties\/)?\d+$/, "the numeric GA4 property id (Admin > Property details)")
+            .describe("The GA4 property id."),
+          account: z.email().optional().describe("The stored account that can see it."),
+        }),
+      )
+      .default({})
+      .describe("GA4 properties by name, each with the account that can see it."),
+  })
+  .describe("GA4 reports (jada ga4 report).");
 
 /** `instances.<name>`: a Lightsail instance whose health `jada health` checks. */
 export const instanceSchema = z
@@ -533,6 +562,7 @@ export const configSchema = z
     agent: agentConfigSchema.prefault({}),
     aws: awsConfigSchema.prefault({}),
     google: googleConfigSchema.prefault({}),
+    ga4: ga4ConfigSchema.prefault({}),
     sheets: z
       .record(
         z

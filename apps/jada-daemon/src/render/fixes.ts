@@ -5,7 +5,7 @@ import type { Finding } from "@jada/lightsail-health";
 /** The `jada` command that fixes a token problem. */
 export function renderTokenFix(fix: TokenFix): string {
   if (fix.action === "check") return `jada tokens check --account ${fix.account}`;
-  return `jada auth google --account ${fix.account}${fix.newClient ? " --client-file <client_secret.json>" : ""}`;
+  return `jada auth google --account ${fix.account}${fix.newClient ? " --client-file <client_secret.json>" : ""}${fix.scopes?.length ? ` --scopes ${fix.scopes.join(",")}` : ""}`;
 }
 
 /** A finding's fix: the `jada` command where the fix is another of jada's tools, else its own. */

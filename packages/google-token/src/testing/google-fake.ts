@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { type AnalyticsControls, createAnalyticsBackend } from "./analytics-fake.js";
 import { createSheetsBackend, type SheetsControls } from "./sheets-fake.js";
 
 /** How the fake token endpoint answers a refresh. */
@@ -21,7 +22,7 @@ export interface GoogleFakeOptions {
 }
 
 /** A loopback stand-in for Google's OAuth and Sheets endpoints, and its controls. */
-export interface GoogleFake extends SheetsControls {
+export interface GoogleFake extends SheetsControls, AnalyticsControls {
   /** Base URL (`http://127.0.0.1:PORT`). */
   url: string;
   tokenUrl: string;
@@ -29,8 +30,11 @@ export interface GoogleFake extends SheetsControls {
   tokenInfoUrl: string;
   /** Root URL for googleapis clients (`rootUrl` option), serving the Sheets API. */
   apiRootUrl: string;
-  /** A refresh token the fake accepts, for `email`. */
-  issueRefreshToken(email: string): string;
+  /**
+   * A refresh token the fake accepts, for `email`; with `scopes`, the access tokens it yields
+   * carry only those (GA4 then refuses a token without analytics.readonly).
+   */
+  issueRefreshToken(email: string, scopes?: string[]): string;
   /** Answers for the next refreshes, in order; afterwards `ok`. */
   queueRefresh(...behaviors: RefreshBehavior[]): void;
   /** The account the consent step signs in as (default: the `login_hint`). */
@@ -100,10 +104,15 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   let deny = false;
   const counts = { refresh: 0, exchange: 0, sheets: 0 };
   const sheets = createSheetsBackend(readBody, json);
+  const analytics = createAnalyticsBackend(readBody, json);
+  // The scopes a token was granted (absent: any; tokens issued by issueRefreshToken alone).
+  const refreshScopes = new Map<string, string>();
+  const accessScopes = new Map<string, string>();
 
-  const issueAccess = (email: string) => {
+  const issueAccess = (email: string, scope?: string) => {
     const token = `ya29.fake-${randomBytes(24).toString("base64url")}`;
     accessTokens.set(token, email);
+    if (scope !== undefined) accessScopes.set(token, scope);
     return token;
   };
 
@@ -149,10 +158,11 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
             });
             return;
           }
+          const granted = refreshScopes.get(form.get("refresh_token") ?? "");
           const body: Record<string, unknown> = {
-            access_token: issueAccess(email),
+            access_token: issueAccess(email, granted),
             expires_in: options.expiresIn ?? 3600,
-            scope: "https://www.googleapis.com/auth/spreadsheets",
+            scope: granted ?? "https://www.googleapis.com/auth/spreadsheets",
             token_type: "Bearer",
           };
           if (behavior === "rotate") {
@@ -185,8 +195,9 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
           }
           const refreshToken = `1//0fake-${randomBytes(24).toString("base64url")}`;
           refreshTokens.set(refreshToken, code.email);
+          refreshScopes.set(refreshToken, code.scope);
           json(response, 200, {
-            access_token: issueAccess(code.email),
+            access_token: issueAccess(code.email, code.scope),
             refresh_token: refreshToken,
             expires_in: options.expiresIn ?? 3600,
             scope: code.scope,
@@ -235,6 +246,21 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
         else json(response, 200, { email, email_verified: "true", expires_in: "3599" });
         return;
       }
+      if (url.pathname.startsWith("/v1beta/properties/")) {
+        const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
+        const email = accessTokens.get(bearer);
+        if (email === undefined) {
+          json(response, 401, {
+            error: {
+              code: 401,
+              message: "Request had invalid authentication credentials.",
+              status: "UNAUTHENTICATED",
+            },
+          });
+          return;
+        }
+        if (await analytics.handle(request, response, url, email, accessScopes.get(bearer))) return;
+      }
       if (url.pathname.startsWith("/v4/spreadsheets/")) {
         const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
         const email = accessTokens.get(bearer);
@@ -272,9 +298,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
     authUrl: `${url}/auth`,
     tokenInfoUrl: `${url}/tokeninfo`,
     apiRootUrl: `${url}/`,
-    issueRefreshToken(email) {
+    issueRefreshToken(email, scopes) {
       const token = `1//0fake-${randomBytes(24).toString("base64url")}`;
       refreshTokens.set(token, email);
+      if (scopes) refreshScopes.set(token, scopes.join(" "));
       return token;
     },
     queueRefresh(...behaviors) {
@@ -303,6 +330,9 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
       sheets.controls.retryAfterSeconds = seconds;
     },
     sheetCounts: sheets.controls.sheetCounts,
+    addProperty: analytics.controls.addProperty,
+    failNextReports: analytics.controls.failNextReports,
+    reportCounts: analytics.controls.reportCounts,
     counts,
     async close() {
       server.closeAllConnections();
