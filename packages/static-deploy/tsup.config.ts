@@ -3,6 +3,7 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: {
     index: "src/index.ts",
+    appsscript: "src/appsscript/index.ts",
     aws: "src/aws.ts",
     rules: "src/rules-entry.ts",
     testing: "src/testing/index.ts",

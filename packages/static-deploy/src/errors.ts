@@ -18,7 +18,10 @@
  * - `GATE_FAILED`: a promote gate (lint or smoke check) failed; production was not touched.
  * - `TOO_MANY_INVALIDATIONS`: CloudFront's limit of invalidations in progress; retried, then this.
  * - `INVALIDATION_FAILED`: CloudFront refused or never finished an invalidation.
- * - `REMOTE_FAILED`: S3 or CloudFront failed in a way not listed above.
+ * - `APPS_SCRIPT_DISABLED`: the Apps Script API is not turned on for the user (their settings).
+ * - `SCOPE_MISSING`: the Google token lacks the scopes the call needs (consent again with them).
+ * - `VERSION_CAP`: the Apps Script project has as many versions as Apps Script allows.
+ * - `REMOTE_FAILED`: S3, CloudFront or Apps Script failed in a way not listed above.
  */
 export type StaticDeployErrorCode =
   | "PATH_NOT_FOUND"
@@ -37,6 +40,9 @@ export type StaticDeployErrorCode =
   | "GATE_FAILED"
   | "TOO_MANY_INVALIDATIONS"
   | "INVALIDATION_FAILED"
+  | "APPS_SCRIPT_DISABLED"
+  | "SCOPE_MISSING"
+  | "VERSION_CAP"
   | "REMOTE_FAILED";
 
 /**

@@ -10,6 +10,13 @@
  */
 
 export {
+  type AppsScriptFailure,
+  type AppsScriptFake,
+  type FakeScriptFile,
+  type FakeScriptProject,
+  startAppsScriptFake,
+} from "./appsscript-fake.js";
+export {
   type CloudFrontFake,
   type CloudFrontFakeOptions,
   startCloudFrontFake,
