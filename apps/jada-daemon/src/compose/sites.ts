@@ -30,6 +30,11 @@ export async function siteContext(services: Services, name: string): Promise<Sit
       `unknown site "${name}": ${known.length > 0 ? `configured sites are ${known.join(", ")}` : `no sites in ${services.configPath ?? "the configuration (no jada.config.json found)"}`}`,
     );
   }
+  if ("kind" in site)
+    throw new JadaCliError(
+      "USAGE",
+      `site ${name} is an Apps Script project: jada deploy, rollback and releases take it; it has no stages or buckets`,
+    );
   // The deploy library and its AWS adapters are loaded on use, not when the CLI starts.
   const [aws, lib, clients] = await Promise.all([
     import("@jada/static-deploy/aws"),

@@ -125,6 +125,31 @@ export const siteSchema = z
   })
   .describe("A static site deployed to S3 + CloudFront.");
 
+/** `sites.<name>` of kind `appsscript`: an Apps Script project deployed as a site is. */
+export const appsScriptSiteSchema = z
+  .strictObject({
+    kind: z.literal("appsscript"),
+    scriptId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{20,}$/, "the script id (Project settings > IDs)")
+      .describe("The Apps Script project's id."),
+    deploymentId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{10,}$/, "a deployment id (Deploy > Manage deployments)")
+      .describe("The one deployment jada points at each new version (its web app URL stays)."),
+    dir: z
+      .string()
+      .min(1)
+      .describe(
+        "Local directory of the project (.gs, .html, appsscript.json), relative to this file.",
+      ),
+    account: z.email().describe("The stored Google account that deploys it."),
+  })
+  .describe("An Apps Script project (kind: appsscript), deployed by jada deploy NAME.");
+
+/** A site of the config: static (S3 + CloudFront), or an Apps Script project. */
+export const anySiteSchema = z.union([appsScriptSiteSchema, siteSchema]);
+
 /** `google`: where the OAuth tokens live and how to reach Google. */
 export const googleConfigSchema = z
   .strictObject({
@@ -161,6 +186,10 @@ export const googleConfigSchema = z
           .url()
           .optional()
           .describe("Root URL of GA4's Data API (default https://analyticsdata.googleapis.com/)."),
+        scriptUrl: z
+          .url()
+          .optional()
+          .describe("Root URL of the Apps Script API (default https://script.googleapis.com/)."),
       })
       .prefault({})
       .describe("Google's OAuth and API URLs, for proxies and tests."),
@@ -548,7 +577,7 @@ export const configSchema = z
         z
           .string()
           .regex(/^[a-z0-9][a-z0-9.-]*$/, "a site name: lowercase letters, digits, dots, hyphens"),
-        siteSchema,
+        anySiteSchema,
       )
       .default({})
       .describe("Static sites, by name (jada deploy NAME)."),
@@ -602,6 +631,8 @@ export const configSchema = z
 
 /** A site's configuration, validated. */
 export type SiteConfig = z.output<typeof siteSchema>;
+/** A site of kind `appsscript`. */
+export type AppsScriptSiteConfig = z.output<typeof appsScriptSiteSchema>;
 /** A stage's target, validated. */
 export type TargetConfig = z.output<typeof targetSchema>;
 

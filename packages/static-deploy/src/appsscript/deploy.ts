@@ -56,7 +56,6 @@ export async function deployAppsScript(
     throw new StaticDeployError(
       "GATE_FAILED",
       `the Apps Script sources in ${target.dir} have problems; nothing was uploaded:\n${describeFindings(findings)}`,
-      { path: target.dir },
     );
   const [live, previousVersion] = await Promise.all([
     api.getContent(scriptId),

@@ -7,10 +7,16 @@ import type {
 } from "@jada/static-deploy";
 import type { Command } from "commander";
 import { siteContext, siteReleases, targetOf } from "../../compose/sites.js";
+import type { AppsScriptSiteConfig } from "../../config/schema.js";
 import { JadaCliError } from "../../errors.js";
 import type { CliIo } from "../../io.js";
 import { formatBytes, formatTime, renderJson, renderTable } from "../../render/table.js";
 import type { CommandContext } from "../context.js";
+import {
+  appsScriptSiteReleases,
+  deployAppsScriptSite,
+  rollbackAppsScriptSite,
+} from "./deploy-appsscript.js";
 
 // What a deploy and a promote take alike.
 type SharedOption =
@@ -72,7 +78,12 @@ Examples:
   jada deploy sailjada --stage production --dry-run --json`,
     )
     .action(async (name: string, options: DeployOptions) => {
-      context.exit(await runDeploy(name, options, context));
+      const script = await appsScriptSite(name, context);
+      context.exit(
+        script
+          ? await deployAppsScriptSite(name, script, options, context)
+          : await runDeploy(name, options, context),
+      );
     });
 
   program
@@ -104,7 +115,12 @@ Examples:
         name: string,
         options: { stage: string; to?: string; wait: boolean; json?: boolean },
       ) => {
-        context.exit(await runRollback(name, options, context));
+        const script = await appsScriptSite(name, context);
+        context.exit(
+          script
+            ? await rollbackAppsScriptSite(name, script, options, context)
+            : await runRollback(name, options, context),
+        );
       },
     );
 
@@ -127,8 +143,22 @@ Examples:
   jada releases sailjada --stage staging --json`,
     )
     .action(async (name: string, options: { stage: string; json?: boolean }) => {
-      context.exit(await runReleases(name, options, context));
+      const script = await appsScriptSite(name, context);
+      context.exit(
+        script
+          ? await appsScriptSiteReleases(name, script, options, context)
+          : await runReleases(name, options, context),
+      );
     });
+}
+
+// A site of kind appsscript takes its own path (no stages, no buckets: versions of a project).
+async function appsScriptSite(
+  name: string,
+  context: CommandContext,
+): Promise<AppsScriptSiteConfig | undefined> {
+  const site = (await context.services()).config.sites[name];
+  return site !== undefined && "kind" in site && site.kind === "appsscript" ? site : undefined;
 }
 
 function gitCommit(dir: string): string | undefined {
