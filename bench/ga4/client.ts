@@ -8,12 +8,9 @@
 // GC). The anchor is a process that only starts and collects: what Node costs alone.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { createTokenManager, TokenStore } from "@jada/google-token";
-import { startGoogleFake } from "@jada/google-token/testing";
+import { benchGoogle } from "../lib/google.ts";
 
 const { values } = parseArgs({ options: { samples: { type: "string", default: "5" } } });
 const samples = Number(values.samples);
@@ -43,25 +40,8 @@ globalThis.gc();
 console.log(JSON.stringify({ ms, rssAddedBytes: process.memoryUsage().rss - base, rows }));
 `;
 
-const dir = await mkdtemp(join(tmpdir(), "jada-bench-ga4-"));
-const google = await startGoogleFake();
-const store = new TokenStore(join(dir, "google-tokens.json"));
-await store.update((data) => {
-  data.accounts[ACCOUNT] = {
-    client: {
-      clientId: "bench.apps.googleusercontent.com",
-      clientSecret: "bench",
-      publishingStatus: "production",
-    },
-    refreshToken: google.issueRefreshToken(ACCOUNT),
-    scopes: [],
-    refreshTokenObtainedAt: new Date().toISOString(),
-  };
-});
-const token = await createTokenManager({
-  store,
-  endpoints: { tokenUrl: google.tokenUrl },
-}).getAccessToken(ACCOUNT);
+const { google, dir, manager } = await benchGoogle(ACCOUNT);
+const token = await manager.getAccessToken(ACCOUNT);
 const day = new Date().toISOString().slice(0, 10).replace(/-/g, "");
 google.addProperty(PROPERTY, { rows: [{ date: day, activeUsers: 3 }] });
 

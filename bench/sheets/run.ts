@@ -8,14 +8,11 @@
 // `syncSheet` (one read, one batch update, one append) beside the anchor, the naive sync the
 // seeds' script did (clear the range, rewrite every row), in the same run: requests, cells
 // written, and time (median of --samples). Then the same source again: the second run.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { sheets } from "@googleapis/sheets";
-import { createTokenManager, TokenStore } from "@jada/google-token";
 import { createSheetsApi, quoteSheet, syncSheet } from "@jada/google-token/sheets";
-import { startGoogleFake } from "@jada/google-token/testing";
+import { benchGoogle } from "../lib/google.ts";
 
 const { values } = parseArgs({
   options: {
@@ -49,22 +46,7 @@ const source = [
 const asCells = (rows: typeof start) =>
   rows.map((row) => columns.map((c) => row[c as keyof typeof row]));
 
-const dir = await mkdtemp(join(tmpdir(), "jada-bench-sheets-"));
-const google = await startGoogleFake();
-const store = new TokenStore(join(dir, "google-tokens.json"));
-await store.update((data) => {
-  data.accounts[ACCOUNT] = {
-    client: {
-      clientId: "bench.apps.googleusercontent.com",
-      clientSecret: "bench-secret",
-      publishingStatus: "production",
-    },
-    refreshToken: google.issueRefreshToken(ACCOUNT),
-    scopes: [],
-    refreshTokenObtainedAt: new Date().toISOString(),
-  };
-});
-const manager = createTokenManager({ store, endpoints: { tokenUrl: google.tokenUrl } });
+const { google, dir, manager } = await benchGoogle(ACCOUNT);
 const auth = await manager.authClient(ACCOUNT);
 const fresh = () =>
   google.addSpreadsheet(SHEET, { tabs: { Bookings: [columns, ...asCells(start)] } });

@@ -1,18 +1,15 @@
 // `jada deploy|rollback|releases` of an Apps Script site (queenofsandiego.com's booking
 // automation), the built binary as a subprocess: the token from the store (the loopback Google),
 // the real @googleapis/script client against the loopback Apps Script API.
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { type AppsScriptFake, startAppsScriptFake } from "@jada/static-deploy/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeGoogle, writeGoogleSetup } from "./consent.js";
+import { runJadaProcess } from "./run-jada.js";
 
-const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SCRIPT = "1QueenBookingAutomationScript";
 const DEPLOYMENT = "AKfycbQueenBooking";
 const ACCOUNT = "ops@sailjada.com";
@@ -21,18 +18,7 @@ let root: string;
 let google: GoogleFake;
 let script: AppsScriptFake;
 
-async function jada(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: root,
-    env: { PATH: process.env["PATH"] ?? "" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const [code] = (await once(child, "exit")) as [number];
-  return { code, stdout, stderr };
-}
+const jada = (args: string[]) => runJadaProcess(args, { cwd: root });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "jada-appsscript-cli-"));
@@ -118,7 +104,9 @@ describe("jada deploy of an Apps Script site", () => {
     await writeFile(join(root, "booking", "Extra.gs"), "function broken( {\n");
     const lint = await jada(["deploy", "queen-booking"]);
     expect(lint.code).toBe(1);
-    expect(lint.stderr).toContain("  Extra.gs:2:1 does not parse as JavaScript: Unexpected token\n");
+    expect(lint.stderr).toContain(
+      "  Extra.gs:2:1 does not parse as JavaScript: Unexpected token\n",
+    );
     expect(script.counts.contentUpdates).toBe(2);
     await rm(join(root, "booking", "Extra.gs"));
 

@@ -1,16 +1,13 @@
 // `jada ga4 report`, the built binary as a subprocess, against GA4's Data API of the loopback
 // Google, with accounts consented through `jada auth google` (each with the scopes it asked for).
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeGoogle, writeGoogleSetup } from "./consent.js";
+import { runJadaProcess } from "./run-jada.js";
 
-const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SHEETS = "https://www.googleapis.com/auth/spreadsheets";
 const ANALYTICS = "https://www.googleapis.com/auth/analytics.readonly";
 const PROPERTY = "412345678";
@@ -19,18 +16,7 @@ let google: GoogleFake;
 const day = (offset: number) =>
   new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10).replace(/-/g, "");
 
-async function jada(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: root,
-    env: { PATH: process.env["PATH"] ?? "" },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const [code] = (await once(child, "exit")) as [number];
-  return { code, stdout, stderr };
-}
+const jada = (args: string[]) => runJadaProcess(args, { cwd: root });
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "jada-ga4-cli-"));

@@ -1,6 +1,9 @@
 // Runs the `jada` CLI in process, through `main(argv, io)`, as a test's user would from a shell:
 // the arguments, an environment and a working directory in; the exit code and both outputs out.
 // In process, the tests run today's sources (no build), and fast.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import { main } from "../src/cli/program.js";
 import type { OutputStream } from "../src/io.js";
 
@@ -19,7 +22,7 @@ class Capture implements OutputStream {
   }
 }
 
-async function* once(chunk: Buffer): AsyncIterable<Buffer> {
+async function* single(chunk: Buffer): AsyncIterable<Buffer> {
   yield chunk;
 }
 
@@ -53,7 +56,30 @@ export async function runJada(
     stderr,
     env: { PATH: process.env["PATH"] ?? "", ...options.env },
     cwd: options.cwd,
-    stdin: options.stdin === undefined ? undefined : once(Buffer.from(options.stdin)),
+    stdin: options.stdin === undefined ? undefined : single(Buffer.from(options.stdin)),
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+
+/**
+ * `jada ARGS` as a subprocess of the built binary (`dist/cli.js`), as a user's shell runs it:
+ * only the environment given (plus PATH). Not spawnSync: the loopback peers a test starts answer
+ * from the test's own process.
+ */
+export async function runJadaProcess(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<JadaRun> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env["PATH"] ?? "", ...options.env },
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const [code] = (await once(child, "exit")) as [number];
+  return { code, stdout, stderr };
 }

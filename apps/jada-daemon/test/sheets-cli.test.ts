@@ -2,18 +2,16 @@
 // loopback Google (OAuth and Sheets v4) with the real @googleapis/sheets client: sources from a
 // JSON file, a CSV file, a command and a URL; what is written, what is not, and each failure
 // with its exit code and fix.
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type GoogleFake, startGoogleFake } from "@jada/google-token/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizeGoogle, writeGoogleSetup } from "./consent.js";
+import { runJadaProcess } from "./run-jada.js";
 
-const bin = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
 const SHEET_ID = "1BookingsSheetForTests";
 const ACCOUNT = "ops@sailjada.com";
 const EXPORT_TOKEN = "fake-export-token-planted";
@@ -31,18 +29,8 @@ const rows = (count: number, boat = "Jada") =>
     boat,
   }));
 
-async function jada(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: root,
-    env: { PATH: process.env["PATH"] ?? "", JADA_DATA_DIR: join(root, "data"), ...env },
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += chunk));
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const [code] = (await once(child, "exit")) as [number];
-  return { code, stdout, stderr };
-}
+const jada = (args: string[], env: Record<string, string> = {}) =>
+  runJadaProcess(args, { cwd: root, env: { JADA_DATA_DIR: join(root, "data"), ...env } });
 
 const sheet = (source: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   account: ACCOUNT,

@@ -246,9 +246,13 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
         else json(response, 200, { email, email_verified: "true", expires_in: "3599" });
         return;
       }
-      if (url.pathname.startsWith("/v1beta/properties/")) {
+      const isReport = url.pathname.startsWith("/v1beta/properties/");
+      const isSheets = url.pathname.startsWith("/v4/spreadsheets/");
+      if (isReport || isSheets) {
+        // Google's APIs take the access token as a bearer; an unknown one is a 401.
         const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
         const email = accessTokens.get(bearer);
+        if (isSheets) counts.sheets++;
         if (email === undefined) {
           json(response, 401, {
             error: {
@@ -259,24 +263,10 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
           });
           return;
         }
-        if (await analytics.handle(request, response, url, email, accessScopes.get(bearer))) return;
-      }
-      if (url.pathname.startsWith("/v4/spreadsheets/")) {
-        const bearer = (request.headers.authorization ?? "").replace(/^Bearer /, "");
-        const email = accessTokens.get(bearer);
-        if (email === undefined) {
-          counts.sheets++;
-          json(response, 401, {
-            error: {
-              code: 401,
-              message: "Request had invalid authentication credentials.",
-              status: "UNAUTHENTICATED",
-            },
-          });
-          return;
-        }
-        counts.sheets++;
-        if (await sheets.handle(request, response, url, email)) return;
+        const handled = isReport
+          ? await analytics.handle(request, response, url, email, accessScopes.get(bearer))
+          : await sheets.handle(request, response, url, email);
+        if (handled) return;
         json(response, 404, {
           error: { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND" },
         });
