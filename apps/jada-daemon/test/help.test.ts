@@ -21,7 +21,7 @@ function commandPaths(): string[][] {
 // Long words that are words. A word of 12 letters or more outside this list is most likely two
 // words glued where a description was split over string literals.
 const LONG_WORDS = new Set(
-  "authenticated authorization authorize authorization configuration configured distribution distributions documentation environment explicitly fingerprinted immediately information instructions invalidation invalidations misconfigured orchestrator recursively reconnects refreshtoken registration requirements successfully troubleshooting".split(
+  "authenticated authorization authorize authorization configuration configured distribution distributions documentation environment explicitly fingerprinted immediately information instructions invalidation invalidations misconfigured orchestrator recursively reconnects refreshtoken registration requirements spreadsheets successfully troubleshooting".split(
     " ",
   ),
 );

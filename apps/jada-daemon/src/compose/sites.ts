@@ -30,7 +30,7 @@ export async function siteContext(services: Services, name: string): Promise<Sit
       `unknown site "${name}": ${known.length > 0 ? `configured sites are ${known.join(", ")}` : `no sites in ${services.configPath ?? "the configuration (no jada.config.json found)"}`}`,
     );
   }
-  if ("kind" in site)
+  if (site.kind === "appsscript")
     throw new JadaCliError(
       "USAGE",
       `site ${name} is an Apps Script project: jada deploy, rollback and releases take it; it has no stages or buckets`,

@@ -79,6 +79,10 @@ export const targetSchema = z
 /** `sites.<name>`: one static site and its stages. */
 export const siteSchema = z
   .strictObject({
+    kind: z
+      .literal("s3")
+      .optional()
+      .describe("s3 (the default): a static site; appsscript: an Apps Script project."),
     dir: z.string().min(1).describe("Local directory of the built site, relative to this file."),
     mode: z
       .enum(["atomic", "sync"])
@@ -147,8 +151,11 @@ export const appsScriptSiteSchema = z
   })
   .describe("An Apps Script project (kind: appsscript), deployed by jada deploy NAME.");
 
-/** A site of the config: static (S3 + CloudFront), or an Apps Script project. */
-export const anySiteSchema = z.union([appsScriptSiteSchema, siteSchema]);
+/**
+ * A site of the config: static (S3 + CloudFront), or an Apps Script project. Told apart by
+ * `kind`, so an error names the key that is wrong rather than "invalid input".
+ */
+export const anySiteSchema = z.discriminatedUnion("kind", [appsScriptSiteSchema, siteSchema]);
 
 /** `google`: where the OAuth tokens live and how to reach Google. */
 export const googleConfigSchema = z

@@ -158,7 +158,7 @@ async function appsScriptSite(
   context: CommandContext,
 ): Promise<AppsScriptSiteConfig | undefined> {
   const site = (await context.services()).config.sites[name];
-  return site !== undefined && "kind" in site && site.kind === "appsscript" ? site : undefined;
+  return site?.kind === "appsscript" ? site : undefined;
 }
 
 function gitCommit(dir: string): string | undefined {
