@@ -22,3 +22,12 @@ export function useColor(stream: OutputStream, env: CliIo["env"]): boolean {
   const noColor = env["NO_COLOR"];
   return stream.isTTY === true && (noColor === undefined || noColor === "");
 }
+
+/** Everything on stdin as UTF-8 text, or undefined when the CLI was given no stdin. */
+export async function readAllStdin(io: CliIo): Promise<string | undefined> {
+  if (io.stdin === undefined) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -4,7 +4,7 @@ import type { ClientConfig, TokenHealth } from "@jada/google-token";
 import type { Command } from "commander";
 import { instanceAccess } from "../../compose/instance-access.js";
 import { JadaCliError } from "../../errors.js";
-import type { CliIo } from "../../io.js";
+import { type CliIo, readAllStdin } from "../../io.js";
 import { toCliError } from "../../render/errors.js";
 import { renderTokenFix } from "../../render/fixes.js";
 import { formatTime, renderJson, renderTable } from "../../render/table.js";
@@ -264,13 +264,11 @@ async function runImport(
 ): Promise<number> {
   const { io } = context;
   const { store, lib } = await (await context.services()).google();
-  if (io.stdin === undefined) throw new JadaCliError("USAGE", "jada tokens import reads stdin");
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin)
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+  const text = await readAllStdin(io);
+  if (text === undefined) throw new JadaCliError("USAGE", "jada tokens import reads stdin");
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    json = JSON.parse(text);
   } catch {
     throw new JadaCliError(
       "USAGE",

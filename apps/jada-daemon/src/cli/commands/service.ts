@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { JadaCliError } from "../../errors.js";
 import { SECRET_VARIABLES, type SecretVariable } from "../../install/secrets.js";
-import type { CliIo } from "../../io.js";
+import { readAllStdin } from "../../io.js";
 import type { CommandContext } from "../context.js";
 
 /** Adds `jada service unit`: the daemon's hardened systemd unit. */
@@ -100,7 +100,10 @@ installed config is moved to /var/lib/jada, the one place the sandboxed service 
       if (options.root === undefined && process.getuid?.() !== 0)
         throw new JadaCliError("USAGE", "jada service install writes /etc: run it as root (sudo)");
       const { configText, secrets } = options.payloadStdin
-        ? parsePayload(await readStdin(io))
+        ? parsePayload(
+            (await readAllStdin(io)) ??
+              raise("--payload-stdin: there is no stdin to read the payload from"),
+          )
         : await localPayload(context);
       const result = await withInstallErrors(() =>
         installService({
@@ -224,14 +227,6 @@ function parsePayload(text: string): Payload {
   return { configText: value.config, secrets };
 }
 
-async function readStdin(io: CliIo): Promise<string> {
-  if (io.stdin === undefined) throw new JadaCliError("USAGE", "--payload-stdin: there is no stdin");
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin)
-    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 // A step of the install that failed (useradd, systemctl) is one line and exit 1.
 async function withInstallErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -241,4 +236,8 @@ async function withInstallErrors<T>(work: () => Promise<T>): Promise<T> {
       throw new JadaCliError("SERVICE", (error as Error).message, { exitCode: 1 });
     throw error;
   }
+}
+
+function raise(message: string): never {
+  throw new JadaCliError("USAGE", message);
 }
