@@ -46,11 +46,14 @@ interface DeployOptions {
 export function registerDeployCommands(program: Command, context: CommandContext): void {
   program
     .command("deploy")
-    .summary("deploy a static site to S3 + CloudFront")
+    .summary("deploy a static site to S3 + CloudFront, or an Apps Script project")
     .description(
       "Deploy a site of jada.config.json: upload what changed (by content hash), fix metadata " +
         "drift with server-side copies, invalidate exactly the changed paths, keep a release " +
-        "record. In atomic mode, visitors see nothing change until one origin switch.",
+        "record. In atomic mode, visitors see nothing change until one origin switch. A site of " +
+        'kind "appsscript" is an Apps Script project: its sources are linted, uploaded only when ' +
+        "they changed, made one version, and its one deployment is pointed at it (--dry-run " +
+        "lists the files that differ).",
     )
     .argument("<site>", "site name, as in jada.config.json")
     .option("--stage <stage>", "staging or production (default: staging when the site has one)")
