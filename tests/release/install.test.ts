@@ -287,15 +287,28 @@ exit 0
     expect(JSON.parse(upgradeless.stdout)).toMatchObject({ outcome: "unchanged", version });
   });
 
-  it("installs from npm pack tarballs, once", async () => {
+  it("installs from npm pack tarballs, once, keeping the versions asked for", async () => {
     const files = await packs();
-    const install = await jada(["install", INSTANCE, "--from-tarball", ...files, "--no-health"]);
+    const install = await jada([
+      "install",
+      INSTANCE,
+      "--from-tarball",
+      ...files,
+      "--no-health",
+      "--keep-versions",
+      "2",
+    ]);
     expect(install.code, install.stderr).toBe(0);
     const switched = await current();
     expect(switched).toMatch(
       new RegExp(`^versions/${version.replace(/\./g, "\\.")}-[0-9a-f]{12}$`),
     );
     expect(install.stdout).toContain(`switched from ${version} to ${switched.slice(9)}`);
+    // Two kept: the new one and the one a rollback needs; the failed upgrade's went.
+    expect(install.stdout).toContain(`  removed old versions ${broken}\n`);
+    expect((await readdir(join(host, "opt/jada/versions"))).sort()).toEqual(
+      [version, switched.slice(9)].sort(),
+    );
     expect(install.stderr).toMatch(/uploading jada-daemon-[\d.]+\.tgz \(\d+ KiB\)/);
     // Its @jada libraries came from the tarballs, not the registry.
     const lock = JSON.parse(
@@ -419,6 +432,9 @@ exit 0
     );
     const timeout = await jada(["upgrade", INSTANCE, "--ready-timeout", "0"]);
     expect(timeout.code).toBe(2);
+    const keep = await jada(["upgrade", INSTANCE, "--keep-versions", "1"]);
+    expect(keep.code).toBe(2);
+    expect(keep.stderr).toContain("--keep-versions is 2 or more");
     const unknown = await jada(["install", "nowhere"]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown instance "nowhere"');

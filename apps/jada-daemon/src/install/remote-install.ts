@@ -12,6 +12,7 @@ import {
   MINIMUM_NODE,
   parseFacts,
   probeScript,
+  pruneScript,
   resolveVersionScript,
   restartScript,
   serviceInstallScript,
@@ -55,6 +56,8 @@ export interface RemoteInstallOptions {
   user?: string | undefined;
   /** How long the service has to become READY (default 120 s). */
   readyTimeoutSeconds?: number | undefined;
+  /** Installed versions to keep, the running one and the one before included (default 3). */
+  keepVersions?: number | undefined;
   /** Where Node builds come from (default https://nodejs.org/dist). */
   nodeDist?: string | undefined;
   /** Progress, one line a step. */
@@ -162,15 +165,16 @@ export async function installRemote(options: RemoteInstallOptions): Promise<Remo
     }
     say(`waiting for ${UNIT_NAME} to be READY`);
     const ready = await waitReady(shell, options.readyTimeoutSeconds ?? 120);
-    if (ready.state === "ready")
-      return {
-        version: dir,
-        previous,
-        outcome:
-          changes.length === 0 ? "unchanged" : previous === undefined ? "installed" : "upgraded",
-        changes,
-        service: ready.service,
-      };
+    if (ready.state === "ready") {
+      const outcome =
+        changes.length === 0 ? "unchanged" : previous === undefined ? "installed" : "upgraded";
+      // Room on the disk: versions beyond the newest few go, never the one a rollback needs.
+      const removed = (await run("prune", pruneScript(options.keepVersions ?? 3, dir, previous)))
+        .split("\n")
+        .filter(Boolean);
+      if (removed.length > 0) changes.push(`removed old versions ${removed.join(", ")}`);
+      return { version: dir, previous, outcome, changes, service: ready.service };
+    }
     if (previous === undefined || !switched)
       throw new RemoteInstallError(
         "ready",

@@ -139,6 +139,23 @@ $SUDO "$NODE" "$BASE/current/${CLI_IN_VERSION}" service install --payload-stdin 
 `);
 }
 
+/**
+ * Removes installed versions beyond the newest `keep` (by install time), never `current` nor
+ * `previous` (the one a rollback needs). Prints each removed version.
+ */
+export function pruneScript(keep: number, current: string, previous: string | undefined): string {
+  return script(`cd "$BASE/versions" || exit 0
+kept=0
+for version in $(ls -1t | grep -v '^\\.'); do
+  if [ "$version" = ${shellQuote(current)} ] || [ "$version" = ${shellQuote(previous ?? current)} ]; then continue; fi
+  kept=$((kept + 1))
+  if [ "$kept" -le ${Math.max(0, keep - (previous && previous !== current ? 2 : 1))} ]; then continue; fi
+  $SUDO rm -rf -- "$BASE/versions/$version"
+  echo "$version"
+done
+`);
+}
+
 /** Restarts the service. */
 export function restartScript(unit: string): string {
   return script(`$SUDO systemctl restart ${shellQuote(unit)}\n`);

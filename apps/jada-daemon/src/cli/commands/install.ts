@@ -16,6 +16,7 @@ interface InstallOptions {
   fromTarball?: string[];
   nodeDist: string;
   readyTimeout: string;
+  keepVersions: string;
   health: boolean;
   json?: boolean;
 }
@@ -43,6 +44,11 @@ export function registerInstallCommands(program: Command, context: CommandContex
         "https://nodejs.org/dist",
       )
       .option("--ready-timeout <seconds>", "how long the service has to become READY", "120")
+      .option(
+        "--keep-versions <n>",
+        "installed versions kept on the host, the running one and the one before included",
+        "3",
+      )
       .option("--no-health", "skip the jada health check at the end")
       .option("--json", "print the outcome (and the health report) as JSON");
   shared(
@@ -111,6 +117,12 @@ async function runInstall(
       "USAGE",
       `--ready-timeout is a whole number of seconds, not "${options.readyTimeout}"`,
     );
+  const keepVersions = Number(options.keepVersions);
+  if (!Number.isInteger(keepVersions) || keepVersions < 2)
+    throw new JadaCliError(
+      "USAGE",
+      `--keep-versions is 2 or more (the running version and the one a rollback needs), not "${options.keepVersions}"`,
+    );
   if (!/^https?:\/\/[^\s'"]+$/.test(options.nodeDist))
     throw new JadaCliError("USAGE", `--node-dist is an http(s) URL, not "${options.nodeDist}"`);
   if (options.fromTarball && options.to !== undefined)
@@ -144,6 +156,7 @@ async function runInstall(
       user: configured.serviceUser,
       readyTimeoutSeconds,
       nodeDist: options.nodeDist,
+      keepVersions,
       progress,
     });
   } catch (error) {
