@@ -2,9 +2,11 @@
 // @jada/static-deploy with the token of the site's account from the store. A token without the
 // Apps Script scopes, or an account that has not turned the API on, gets its fix.
 import { resolve } from "node:path";
+import { reconsentScopes } from "../../compose/consent-scopes.js";
 import type { AppsScriptSiteConfig } from "../../config/schema.js";
 import { JadaCliError } from "../../errors.js";
 import { toCliError } from "../../render/errors.js";
+import { renderTokenFix } from "../../render/fixes.js";
 import { formatTime, renderJson, renderTable } from "../../render/table.js";
 import type { CommandContext } from "../context.js";
 
@@ -34,12 +36,10 @@ async function failed(error: unknown, site: AppsScriptSiteConfig, context: Comma
   if (code === "SCOPE_MISSING") {
     const { APPS_SCRIPT_SCOPES } = await import("@jada/static-deploy/appsscript");
     const google = await (await context.services()).google();
-    const record = await google.store.get(site.account).catch(() => undefined);
-    const held = (record?.scopes ?? google.config.scopes).filter((scope) => scope.includes("/"));
-    const scopes = [...new Set([...held, ...APPS_SCRIPT_SCOPES])];
+    const scopes = await reconsentScopes(google, site.account, APPS_SCRIPT_SCOPES);
     return new JadaCliError(
       "USAGE",
-      `${(error as Error).message}\nfix: jada auth google --account ${site.account} --scopes ${scopes.join(",")}`,
+      `${(error as Error).message}\nfix: ${renderTokenFix({ action: "reconsent", account: site.account, scopes })}`,
     );
   }
   return toCliError(error) ?? error;

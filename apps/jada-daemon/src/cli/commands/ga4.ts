@@ -1,5 +1,6 @@
 import type { ReportResult } from "@jada/google-token/analytics";
 import type { Command } from "commander";
+import { reconsentScopes } from "../../compose/consent-scopes.js";
 import { JadaCliError } from "../../errors.js";
 import { toCliError } from "../../render/errors.js";
 import { renderJson, renderTable } from "../../render/table.js";
@@ -123,12 +124,8 @@ async function runReport(
   } catch (error) {
     // The consent must keep the scopes the account has, and add GA4's.
     const remedy = (error as { code?: string; remedy?: { scopes?: string[] } }).remedy;
-    if ((error as { code?: string }).code === "INSUFFICIENT_SCOPE" && remedy?.scopes) {
-      const record = await google.store.get(chosen).catch(() => undefined);
-      // (openid and email are the consent's own, asked for every time.)
-      const held = (record?.scopes ?? google.config.scopes).filter((scope) => scope.includes("/"));
-      remedy.scopes = [...new Set([...held, ...remedy.scopes])];
-    }
+    if ((error as { code?: string }).code === "INSUFFICIENT_SCOPE" && remedy?.scopes)
+      remedy.scopes = await reconsentScopes(google, chosen, remedy.scopes);
     throw toCliError(error) ?? error;
   }
   if (options.json) io.stdout.write(renderJson({ account: chosen, ...report }));
