@@ -3,6 +3,7 @@ import { basename, resolve } from "node:path";
 import type { Command } from "commander";
 import { instanceAccess } from "../../compose/instance-access.js";
 import { JadaCliError } from "../../errors.js";
+import { localPayload } from "../../install/payload.js";
 import type { PackageSource, RemoteInstallResult } from "../../install/remote-install.js";
 import { SECRET_VARIABLES } from "../../install/secrets.js";
 import { toCliError } from "../../render/errors.js";
@@ -140,11 +141,7 @@ async function runInstall(
     const { configured, getAccess } = await instanceAccess(services, instance, 2);
     const { createOpenSshShell } = await import("@jada/lightsail-health");
     const { installRemote } = await import("../../install/remote-install.js");
-    const configText =
-      services.configPath === undefined ? "{}\n" : await readFile(services.configPath, "utf8");
-    const secrets = Object.fromEntries(
-      SECRET_VARIABLES.filter((name) => io.env[name]).map((name) => [name, io.env[name]]),
-    );
+    const { configText, secrets } = await localPayload(services, io.env);
     source.registry ??= configured.registry;
     progress(`${mode === "install" ? "installing on" : "upgrading"} ${instance}`);
     result = await installRemote({

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { realpathSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { JadaCliError } from "../../errors.js";
-import { SECRET_VARIABLES, type SecretVariable } from "../../install/secrets.js";
+import { localPayload, parsePayload } from "../../install/payload.js";
 import { readAllStdin } from "../../io.js";
 import type { CommandContext } from "../context.js";
 
@@ -104,7 +103,7 @@ installed config is moved to /var/lib/jada, the one place the sandboxed service 
             (await readAllStdin(io)) ??
               raise("--payload-stdin: there is no stdin to read the payload from"),
           )
-        : await localPayload(context);
+        : await localPayload(await context.services(), io.env);
       const result = await withInstallErrors(() =>
         installService({
           node: options.node ?? process.execPath,
@@ -189,42 +188,6 @@ interface ServiceInstallOptions {
   root?: string;
   payloadStdin?: boolean;
   json?: boolean;
-}
-
-type Payload = { configText: string; secrets: Partial<Record<SecretVariable, string>> };
-
-// The config jada is using now, and the secrets of this environment.
-async function localPayload(context: CommandContext): Promise<Payload> {
-  const services = await context.services();
-  const configText =
-    services.configPath === undefined ? "{}\n" : await readFile(services.configPath, "utf8");
-  const secrets = Object.fromEntries(
-    SECRET_VARIABLES.filter((name) => context.io.env[name]).map((name) => [
-      name,
-      context.io.env[name] as string,
-    ]),
-  );
-  return { configText, secrets };
-}
-
-// What `jada install` sends: never a value in the message, which may reach a terminal.
-function parsePayload(text: string): Payload {
-  let value: { config?: unknown; secrets?: unknown };
-  try {
-    value = JSON.parse(text) as typeof value;
-  } catch {
-    throw new JadaCliError("USAGE", "--payload-stdin: stdin is not JSON ({config, secrets})");
-  }
-  if (typeof value?.config !== "string")
-    throw new JadaCliError("USAGE", "--payload-stdin: config (the config file's text) is missing");
-  const secrets: Payload["secrets"] = {};
-  const given = (value.secrets ?? {}) as Record<string, unknown>;
-  for (const [name, secret] of Object.entries(given)) {
-    if (!(SECRET_VARIABLES as readonly string[]).includes(name) || typeof secret !== "string")
-      throw new JadaCliError("USAGE", `--payload-stdin: ${name} is not a secret jada keeps`);
-    secrets[name as SecretVariable] = secret;
-  }
-  return { configText: value.config, secrets };
 }
 
 // A step of the install that failed (useradd, systemctl) is one line and exit 1.
