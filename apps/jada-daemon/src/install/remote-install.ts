@@ -9,6 +9,7 @@ import {
   DAEMON_PACKAGE,
   installNodeScript,
   installVersionScript,
+  lastLines,
   MINIMUM_NODE,
   parseFacts,
   probeScript,
@@ -286,11 +287,6 @@ export function nodeIsRecent(version: string | undefined): boolean {
 }
 
 function failure(step: string, result: ExecResult): string {
-  const said = (result.stderr || result.stdout)
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .slice(-6)
-    .join("; ");
+  const said = lastLines(result, 6);
   return `the ${step} step failed on the host (exit ${result.exitCode}): ${said || "no output"}`;
 }

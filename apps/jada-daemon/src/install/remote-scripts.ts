@@ -198,6 +198,16 @@ $SUDO runuser -u ${shellQuote(user)} -- "$NODE" "$BASE/current/${CLI_IN_VERSION}
 `);
 }
 
+/** What a command on the host said: its last `count` lines (stderr, else stdout), one line. */
+export function lastLines(result: { stdout: string; stderr: string }, count: number): string {
+  return (result.stderr || result.stdout)
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-count)
+    .join("; ");
+}
+
 /** `key=value` lines as a record (the first `=` splits). */
 export function parseFacts(text: string): Record<string, string> {
   const facts: Record<string, string> = {};

@@ -5,7 +5,7 @@
 // atomically with mode 0600, owned by that user. Then the host checks the account itself.
 import type { AccountRecord, ResolvedClient, TokenHealth } from "@jada/google-token";
 import type { RemoteShell } from "@jada/lightsail-health";
-import { asServiceUserScript } from "./remote-scripts.js";
+import { asServiceUserScript, lastLines } from "./remote-scripts.js";
 
 /** One account to push: its record with the client inline (the host has no client file). */
 export interface PushedAccount {
@@ -63,6 +63,6 @@ export async function pushTokens(options: {
 }
 
 function said(result: { exitCode: number; stdout: string; stderr: string }): string {
-  const text = (result.stderr || result.stdout).trim().split("\n").slice(-3).join("; ");
+  const text = lastLines(result, 3);
   return `${text || "no output"} (exit ${result.exitCode})`;
 }
