@@ -131,12 +131,15 @@ export async function installRemote(options: RemoteInstallOptions): Promise<Remo
     changes.push(`installed Node ${version.trim()}`);
   }
 
-  const { dir, specs } = await resolvePackage(options.source, run, say);
+  // What the probe found in /opt/jada/versions: an installed version is not uploaded again.
+  const installedVersions = new Set((facts["versions"] ?? "").split(" ").filter(Boolean));
+  const { dir, specs } = await resolvePackage(options.source, installedVersions, run, say);
   say(`${DAEMON_PACKAGE} ${dir}: installing`);
   const installed = (
     await run("package", installVersionScript(dir, specs, options.source.registry))
   ).trim();
-  if (options.source.kind === "tarballs") await run("package", cleanUploadsScript());
+  if (options.source.kind === "tarballs" && specs.length > 0)
+    await run("package", cleanUploadsScript());
   if (installed === "installed") changes.push(`installed ${DAEMON_PACKAGE} ${dir}`);
 
   const switched = previous !== dir;
@@ -246,6 +249,7 @@ function describeState(ready: ReadyState): string {
 // Which directory the version gets, and what npm installs into it.
 async function resolvePackage(
   source: PackageSource,
+  installed: ReadonlySet<string>,
   run: (step: string, script: string, input?: string | Uint8Array) => Promise<string>,
   say: (line: string) => void,
 ): Promise<{ dir: string; specs: string[] }> {
@@ -271,6 +275,7 @@ async function resolvePackage(
     hash.update(file.name).update(file.bytes);
   const dir = `${daemon.version}-${hash.digest("hex").slice(0, 12)}`;
   const specs: string[] = [];
+  if (installed.has(dir)) return { dir, specs };
   for (const file of source.files) {
     say(`uploading ${file.name} (${Math.ceil(file.bytes.length / 1024)} KiB)`);
     specs.push((await run("upload", uploadScript(file.name), file.bytes)).trim());
