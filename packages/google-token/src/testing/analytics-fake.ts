@@ -4,6 +4,7 @@
 // propertyQuota), with its errors: 403 for a property the account cannot see (GA4 says the same
 // for one that does not exist), 403 ACCESS_TOKEN_SCOPE_INSUFFICIENT, 400 for an unknown field.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { apiError, json, readBody } from "./http.js";
 
 /** A GA4 property of the fake. */
 export interface FakeProperty {
@@ -30,10 +31,7 @@ const SCOPE = "https://www.googleapis.com/auth/analytics.readonly";
 const TOKENS_A_REPORT = 10;
 
 /** The GA4 backend: `handle` answers a runReport it owns and says whether it did. */
-export function createAnalyticsBackend(
-  readBody: (request: IncomingMessage) => Promise<string>,
-  json: (response: ServerResponse, status: number, body: unknown) => void,
-) {
+export function createAnalyticsBackend() {
   const properties = new Map<string, FakeProperty & { used: number }>();
   const failures: number[] = [];
   const reportCounts = { total: 0 };
@@ -46,24 +44,6 @@ export function createAnalyticsBackend(
     },
     reportCounts,
   };
-  const error = (
-    response: ServerResponse,
-    status: number,
-    code: string,
-    message: string,
-    reason?: string,
-  ) =>
-    json(response, status, {
-      error: {
-        code: status,
-        message,
-        status: code,
-        ...(reason
-          ? { details: [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason }] }
-          : {}),
-      },
-    });
-
   async function handle(
     request: IncomingMessage,
     response: ServerResponse,
@@ -77,11 +57,16 @@ export function createAnalyticsBackend(
     const failure = failures.shift();
     if (failure !== undefined) {
       if (failure === 429) response.setHeader("retry-after", "0");
-      error(response, failure, failure === 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE", "try later");
+      apiError(
+        response,
+        failure,
+        failure === 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE",
+        "try later",
+      );
       return true;
     }
     if (scope !== undefined && !scope.split(" ").includes(SCOPE)) {
-      error(
+      apiError(
         response,
         403,
         "PERMISSION_DENIED",
@@ -92,7 +77,7 @@ export function createAnalyticsBackend(
     }
     const property = properties.get(match[1] as string);
     if (property === undefined || (property.viewers && !property.viewers.includes(email))) {
-      error(
+      apiError(
         response,
         403,
         "PERMISSION_DENIED",
@@ -113,7 +98,7 @@ export function createAnalyticsBackend(
       metrics.find((name) => !METRICS.has(name)) ??
       dimensions.find((name) => !DIMENSIONS.has(name));
     if (metrics.length === 0 || unknown !== undefined) {
-      error(
+      apiError(
         response,
         400,
         "INVALID_ARGUMENT",

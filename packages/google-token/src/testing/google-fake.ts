@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import { type AnalyticsControls, createAnalyticsBackend } from "./analytics-fake.js";
+import { apiError, json, readBody } from "./http.js";
 import { createSheetsBackend, type SheetsControls } from "./sheets-fake.js";
 
 /** How the fake token endpoint answers a refresh. */
@@ -50,21 +51,6 @@ export interface GoogleFake extends SheetsControls, AnalyticsControls {
   close(): Promise<void>;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function json(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
 function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString("base64url");
 }
@@ -103,8 +89,8 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
   let tamper = false;
   let deny = false;
   const counts = { refresh: 0, exchange: 0, sheets: 0 };
-  const sheets = createSheetsBackend(readBody, json);
-  const analytics = createAnalyticsBackend(readBody, json);
+  const sheets = createSheetsBackend();
+  const analytics = createAnalyticsBackend();
   // The scopes a token was granted (absent: any; tokens issued by issueRefreshToken alone).
   const refreshScopes = new Map<string, string>();
   const accessScopes = new Map<string, string>();
@@ -254,22 +240,19 @@ export async function startGoogleFake(options: GoogleFakeOptions = {}): Promise<
         const email = accessTokens.get(bearer);
         if (isSheets) counts.sheets++;
         if (email === undefined) {
-          json(response, 401, {
-            error: {
-              code: 401,
-              message: "Request had invalid authentication credentials.",
-              status: "UNAUTHENTICATED",
-            },
-          });
+          apiError(
+            response,
+            401,
+            "UNAUTHENTICATED",
+            "Request had invalid authentication credentials.",
+          );
           return;
         }
         const handled = isReport
           ? await analytics.handle(request, response, url, email, accessScopes.get(bearer))
           : await sheets.handle(request, response, url, email);
         if (handled) return;
-        json(response, 404, {
-          error: { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND" },
-        });
+        apiError(response, 404, "NOT_FOUND", "Requested entity was not found.");
         return;
       }
       json(response, 404, { error: "not_found" });

@@ -4,6 +4,7 @@
 // spreadsheet, 400 "Unable to parse range" for a tab, 403 for an account that is not an editor,
 // 429 with Retry-After when asked), and counters of requests and cells written.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { apiError, json, readBody } from "./http.js";
 
 /** A spreadsheet of the fake. */
 export interface FakeSpreadsheet {
@@ -50,10 +51,7 @@ interface Range {
 }
 
 /** The Sheets backend: `handle` answers a request it owns and says whether it did. */
-export function createSheetsBackend(
-  readBody: (request: IncomingMessage) => Promise<string>,
-  json: (response: ServerResponse, status: number, body: unknown) => void,
-) {
+export function createSheetsBackend() {
   const spreadsheets = new Map<string, FakeSpreadsheet>();
   const failures: number[] = [];
   const counts: SheetsCounts = {
@@ -90,9 +88,6 @@ export function createSheetsBackend(
     sheetCounts: counts,
   };
 
-  const error = (response: ServerResponse, status: number, code: string, message: string) =>
-    json(response, status, { error: { code: status, message, status: code } });
-
   /** Answers a Sheets request of `email`; false when the URL is not one the backend knows. */
   async function handle(
     request: IncomingMessage,
@@ -109,7 +104,7 @@ export function createSheetsBackend(
     const failure = failures.shift();
     if (failure !== undefined) {
       if (failure === 429) response.setHeader("retry-after", String(controls.retryAfterSeconds));
-      error(
+      apiError(
         response,
         failure,
         failure === 429 ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE",
@@ -120,7 +115,7 @@ export function createSheetsBackend(
       return true;
     }
     if (spreadsheet.editors && !spreadsheet.editors.includes(email)) {
-      error(response, 403, "PERMISSION_DENIED", "The caller does not have permission");
+      apiError(response, 403, "PERMISSION_DENIED", "The caller does not have permission");
       return true;
     }
     const rest = match[2] as string;
@@ -128,7 +123,7 @@ export function createSheetsBackend(
     const range = (text: string): Range | undefined => {
       const parsed = parseRange(decodeURIComponent(text));
       if (parsed === undefined || spreadsheet.tabs[parsed.tab] === undefined) {
-        error(
+        apiError(
           response,
           400,
           "INVALID_ARGUMENT",
@@ -160,7 +155,7 @@ export function createSheetsBackend(
         const target = item.deleteDimension?.range;
         const title = titles.find((_, index) => index * 1000 + 7 === target?.["sheetId"]);
         if (!target || title === undefined || target["dimension"] !== "ROWS") {
-          error(response, 400, "INVALID_ARGUMENT", "Invalid requests[0]: unsupported request");
+          apiError(response, 400, "INVALID_ARGUMENT", "Invalid requests[0]: unsupported request");
           return true;
         }
         const rows = spreadsheet.tabs[title] as string[][];
@@ -237,7 +232,7 @@ export function createSheetsBackend(
         return true;
       }
     }
-    error(response, 404, "NOT_FOUND", `no such method: ${method} ${url.pathname}`);
+    apiError(response, 404, "NOT_FOUND", `no such method: ${method} ${url.pathname}`);
     return true;
   }
 
